@@ -1,0 +1,79 @@
+"""Doorstep: a self-service prospect portal for apartment communities."""
+
+from importlib import metadata
+
+from flask import Flask
+
+from portal.config import INSTANCE_DIR, PROJECT_DIR, config_for_environment
+
+try:
+    __version__ = metadata.version("doorstep-portal")
+except metadata.PackageNotFoundError:  # running from a checkout without install
+    __version__ = "0.0.0+local"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application. ``config`` overrides any setting (tests pass a dict)."""
+    app = Flask(__name__, instance_path=str(INSTANCE_DIR))
+    app.config.from_object(config_for_environment())
+    if config:
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set outside development (see README.md).")
+    app.config.setdefault("VERSION", __version__)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import models  # noqa: F401  (every model joins the metadata)
+    from portal.auth.session import load_user
+    from portal.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    # Batch mode lets later migrations ALTER tables on SQLite too.
+    migrate.init_app(
+        app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True, compare_type=True
+    )
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.user_loader(load_user)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.api import bp as api_bp
+    from portal.auth import bp as auth_bp
+    from portal.home import bp as home_bp
+    from portal.listings import bp as listings_bp
+    from portal.staff import bp as staff_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(listings_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(staff_bp)
+    app.register_blueprint(api_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portal.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal.templating import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)

@@ -1,0 +1,10 @@
+"""JSON API under /api/v1: the same services as the pages, no CSRF (no cookies needed)."""
+
+from flask import Blueprint
+
+from portal.extensions import csrf
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+from portal.api import views  # noqa: E402, F401

@@ -1,0 +1,46 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from portal.auth import bp
+from portal.auth.forms import EmptyForm, StaffLoginForm
+from portal.auth.services import authenticate_staff
+from portal.extensions import limiter
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only same-site paths: an open redirect here would make our login page a phishing tool.
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10/minute;50/hour", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("staff.index"))
+    form = StaffLoginForm()
+    if form.validate_on_submit():
+        user = authenticate_staff(form.email.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("staff.index"))
+        flash("That email and password do not match an active staff account.", "error")
+    status = 400 if form.errors else 200
+    if request.method == "POST" and not form.errors:
+        status = 401
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash("You are signed out.", "info")
+    return redirect(url_for("home.index"), code=303)

@@ -1,0 +1,63 @@
+"""Configuration read from the environment, with development defaults.
+
+Nothing here needs the network: with no variables set the portal runs on a SQLite
+file under ``instance/`` and the data files shipped in ``portal/data``.
+"""
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent
+INSTANCE_DIR = PROJECT_DIR / "instance"
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{INSTANCE_DIR / 'portal.sqlite3'}"
+    # Hosted platforms hand out postgres:// URLs; SQLAlchemy wants the driver named.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+class Config:
+    """Production-safe defaults; development conveniences are switched on by ``PORTAL_ENV``."""
+
+    ENV_NAME = os.environ.get("PORTAL_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL")
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LISTINGS_PER_PAGE = 12
+    DEMO_PBF = str(PACKAGE_DIR / "data" / "demo" / "helsinki.osm.pbf")
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # a booking form left open overnight must still submit
+
+
+class DevelopmentConfig(Config):
+    DEBUG = False
+    SECRET_KEY = Config.SECRET_KEY or "dev-only-not-secret"
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-only-not-secret"
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+
+
+def config_for_environment() -> type[Config]:
+    return {"production": ProductionConfig, "test": TestConfig}.get(
+        Config.ENV_NAME, DevelopmentConfig
+    )

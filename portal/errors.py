@@ -1,0 +1,37 @@
+"""Friendly error pages for people, JSON errors for the API."""
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message: str, fields: dict | None = None):
+    body: dict = {"error": {"code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def _handle_http(exc: HTTPException):
+    if wants_json():
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return api_error(exc.code or 500, code, exc.description or exc.name)
+    template = "errors/404.html" if exc.code == 404 else "errors/generic.html"
+    return render_template(template, error=exc), exc.code
+
+
+def _handle_unexpected(exc: Exception):
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    return _handle_http(InternalServerError())
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _handle_unexpected)

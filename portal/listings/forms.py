@@ -1,0 +1,62 @@
+"""The listing search filters, shared by the page and the JSON API."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField
+from wtforms.validators import NumberRange, Optional
+
+from portal.listings.services import ListingFilters
+
+MAX_RENT_LIMIT = 100_000
+MAX_PAGE = 10_000
+
+
+class ListingFilterForm(FlaskForm):
+    """GET filters: no CSRF (they change nothing) and no prefix, so URLs stay readable."""
+
+    class Meta:
+        csrf = False
+
+    bedrooms = SelectField(
+        "Bedrooms",
+        choices=[("", "Any"), ("0", "Studio or more"), ("1", "1+"), ("2", "2+"), ("3", "3+")],
+        default="",
+        validators=[Optional()],
+    )
+    max_rent = IntegerField(
+        "Max rent (€ / month)",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_RENT_LIMIT, message="Enter a rent between €1 and €100,000."),
+        ],
+    )
+    available_by = DateField(
+        "Available by", validators=[Optional()], format="%Y-%m-%d"
+    )
+    page = IntegerField(
+        "Page",
+        default=1,
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message="No such page.")],
+    )
+
+    def validate_bedrooms(self, field) -> None:
+        # SelectField already rejects unknown choices; this keeps the message friendly.
+        if field.data not in ("", None) and not str(field.data).isdigit():
+            raise ValueError("Choose a number of bedrooms from the list.")
+
+    def to_filters(self) -> ListingFilters:
+        bedrooms = self.bedrooms.data
+        available_by: date | None = self.available_by.data
+        return ListingFilters(
+            min_bedrooms=int(bedrooms) if bedrooms not in ("", None) else None,
+            max_rent=self.max_rent.data,
+            available_by=available_by,
+        )
+
+    @property
+    def page_number(self) -> int:
+        return self.page.data or 1
+
+    def field_errors(self) -> dict[str, list[str]]:
+        return {name: list(errors) for name, errors in self.errors.items()}

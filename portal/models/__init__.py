@@ -1,0 +1,21 @@
+"""All models, imported here so Alembic and the app see one complete metadata."""
+
+from portal.models.media import MEDIA_KINDS, Media
+from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
+from portal.models.prospect import Prospect
+from portal.models.staff import STAFF_ROLES, StaffUser
+from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
+
+__all__ = [
+    "INTERNET_TECHNOLOGIES",
+    "MEDIA_KINDS",
+    "ORIENTATIONS",
+    "STAFF_ROLES",
+    "UNIT_STATUSES",
+    "InternetService",
+    "Media",
+    "Property",
+    "Prospect",
+    "StaffUser",
+    "Unit",
+]

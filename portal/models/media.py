@@ -1,0 +1,45 @@
+"""Photos, floor plans, window views and virtual-tour media of a property or unit."""
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+
+if TYPE_CHECKING:
+    from portal.models.property import Property
+    from portal.models.unit import Unit
+
+MEDIA_KINDS = ("photo", "floor_plan", "window_view", "virtual_tour", "video")
+
+
+class Media(db.Model):
+    __tablename__ = "media"
+    __table_args__ = (
+        sa.CheckConstraint(
+            "kind IN ('photo', 'floor_plan', 'window_view', 'virtual_tour', 'video')",
+            name="kind_known",
+        ),
+        # A window view only means something with the room and floor it was taken from.
+        sa.CheckConstraint(
+            "kind != 'window_view' OR (room IS NOT NULL AND floor IS NOT NULL)",
+            name="window_view_located",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("unit.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    url: Mapped[str] = mapped_column(sa.String(500))
+    alt_text: Mapped[str] = mapped_column(sa.String(300))
+    caption: Mapped[str] = mapped_column(sa.String(300), default="")
+    room: Mapped[str | None] = mapped_column(sa.String(60))
+    floor: Mapped[int | None]
+    position: Mapped[int] = mapped_column(default=0)
+
+    property: Mapped["Property"] = relationship(back_populates="media")
+    unit: Mapped["Unit | None"] = relationship(back_populates="media")

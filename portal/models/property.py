@@ -1,0 +1,97 @@
+"""A community (property) and the internet service available in it."""
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.media import Media
+    from portal.models.unit import Unit
+
+
+class Property(db.Model):
+    __tablename__ = "property"
+    __table_args__ = (
+        sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        sa.CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120))
+    street: Mapped[str] = mapped_column(sa.String(120))
+    housenumber: Mapped[str] = mapped_column(sa.String(20))
+    postcode: Mapped[str] = mapped_column(sa.String(12), default="")
+    city: Mapped[str] = mapped_column(sa.String(80))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    time_zone: Mapped[str] = mapped_column(sa.String(64))
+    tagline: Mapped[str] = mapped_column(sa.String(200), default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    amenities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
+    year_built: Mapped[int | None]
+    floors: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    units: Mapped[list["Unit"]] = relationship(
+        back_populates="property", order_by="Unit.floor, Unit.number"
+    )
+    internet_services: Mapped[list["InternetService"]] = relationship(
+        back_populates="property",
+        cascade="all, delete-orphan",
+        order_by="InternetService.max_down_mbps.desc()",
+    )
+    media: Mapped[list["Media"]] = relationship(
+        back_populates="property", order_by="Media.position", viewonly=True
+    )
+
+    @property
+    def address(self) -> str:
+        line = f"{self.street} {self.housenumber}"
+        return f"{line}, {self.postcode} {self.city}".replace(",  ", ", ")
+
+    @property
+    def best_internet(self) -> "InternetService | None":
+        return self.internet_services[0] if self.internet_services else None
+
+    def __repr__(self) -> str:
+        return f"<Property {self.slug}>"
+
+
+INTERNET_TECHNOLOGIES = ("fibre", "cable", "dsl", "5g", "4g")
+
+
+class InternetService(db.Model):
+    """One provider's offer at a property, as entered by staff (not in OSM)."""
+
+    __tablename__ = "internet_service"
+    __table_args__ = (
+        sa.UniqueConstraint("property_id", "provider", "technology"),
+        sa.CheckConstraint("max_down_mbps > 0 AND max_up_mbps > 0", name="speeds_positive"),
+        sa.CheckConstraint(
+            "technology IN ('fibre', 'cable', 'dsl', '5g', '4g')", name="technology_known"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
+    provider: Mapped[str] = mapped_column(sa.String(80))
+    technology: Mapped[str] = mapped_column(sa.String(16))
+    max_down_mbps: Mapped[int]
+    max_up_mbps: Mapped[int]
+
+    @property
+    def speed_label(self) -> str:
+        def fmt(mbps: int) -> str:
+            return f"{mbps / 1000:g} Gbit/s" if mbps >= 1000 else f"{mbps} Mbit/s"
+
+        return f"{fmt(self.max_down_mbps)} down / {fmt(self.max_up_mbps)} up"
+
+    # Declared last: the name `property` would shadow the builtin decorator above it.
+    property: Mapped[Property] = relationship(back_populates="internet_services")
