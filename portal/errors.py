@@ -3,6 +3,7 @@
 import logging
 
 from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,16 @@ def _handle_unexpected(exc: Exception):
     return _handle_http(InternalServerError())
 
 
+def _handle_csrf(exc: CSRFError):
+    # The raw reason ("The CSRF token is missing.") means nothing to a visitor.
+    exc.description = (
+        "This form had expired or did not come from our site, so nothing was saved. "
+        "Please go back, reload the page and send it again."
+    )
+    return _handle_http(exc)
+
+
 def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _handle_csrf)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(Exception, _handle_unexpected)

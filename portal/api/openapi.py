@@ -70,8 +70,20 @@ _PROPERTY = {
 _LISTING = {
     "type": "object",
     "required": [
-        "id", "title", "number", "floor", "bedrooms", "bathrooms", "area_m2", "rent_eur",
-        "available_from", "orientation", "view", "status", "url", "property",
+        "id",
+        "title",
+        "number",
+        "floor",
+        "bedrooms",
+        "bathrooms",
+        "area_m2",
+        "rent_eur",
+        "available_from",
+        "orientation",
+        "view",
+        "status",
+        "url",
+        "property",
     ],
     "properties": {
         "id": {"type": "integer"},
@@ -113,12 +125,24 @@ def _json(ref: str) -> dict:
 
 
 _FILTER_PARAMETERS = [
-    {"name": "bedrooms", "in": "query", "description": "At least this many bedrooms (0 = studio)",
-     "schema": {"type": "integer", "minimum": 0, "maximum": 3}},
-    {"name": "max_rent", "in": "query", "description": "Highest monthly rent in euros",
-     "schema": {"type": "integer", "minimum": 1, "maximum": 100000}},
-    {"name": "available_by", "in": "query", "description": "Available on or before this date",
-     "schema": {"type": "string", "format": "date"}},
+    {
+        "name": "bedrooms",
+        "in": "query",
+        "description": "At least this many bedrooms (0 = studio)",
+        "schema": {"type": "integer", "minimum": 0, "maximum": 3},
+    },
+    {
+        "name": "max_rent",
+        "in": "query",
+        "description": "Highest monthly rent in euros",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100000},
+    },
+    {
+        "name": "available_by",
+        "in": "query",
+        "description": "Available on or before this date",
+        "schema": {"type": "string", "format": "date"},
+    },
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
 ]
 
@@ -140,7 +164,10 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                     "summary": "Search listed units",
                     "parameters": _FILTER_PARAMETERS,
                     "responses": {
-                        "200": {"description": "One page of listings", "content": _json("ListingPage")},
+                        "200": {
+                            "description": "One page of listings",
+                            "content": _json("ListingPage"),
+                        },
                         "400": {"description": "A filter is not valid", "content": _json("Error")},
                     },
                 }
@@ -150,7 +177,12 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
                     "operationId": "getListing",
                     "summary": "One listing with its property, media and internet service",
                     "parameters": [
-                        {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "integer"},
+                        }
                     ],
                     "responses": {
                         "200": {"description": "The listing", "content": _json("ListingDetail")},

@@ -10,7 +10,9 @@ from portal.listings.services import get_listing, search_listings
 
 @bp.get("/openapi.json")
 def openapi():
-    return jsonify(openapi_document(server_url=url_for("api.openapi", _external=True)[: -len("/openapi.json")]))
+    return jsonify(
+        openapi_document(server_url=url_for("api.openapi", _external=True)[: -len("/openapi.json")])
+    )
 
 
 @bp.get("/listings")

@@ -30,8 +30,12 @@ DEMO_STAFF = (
 
 # Typical sizes in central Helsinki, m² by bedrooms.
 _AREA_RANGE = {0: (24, 34), 1: (36, 52), 2: (55, 75), 3: (78, 98)}
-_ROOMS_WITH_WINDOWS = {0: ["Living room"], 1: ["Living room", "Bedroom"],
-                       2: ["Living room", "Bedroom 1"], 3: ["Living room", "Bedroom 1"]}
+_ROOMS_WITH_WINDOWS = {
+    0: ["Living room"],
+    1: ["Living room", "Bedroom"],
+    2: ["Living room", "Bedroom 1"],
+    3: ["Living room", "Bedroom 1"],
+}
 
 
 @dataclass
@@ -101,11 +105,22 @@ def _add_property(spec: dict) -> Property:
     facade = f"img/demo/facade-{spec['facade']}.svg"
     db.session.add_all(
         [
-            Media(property=prop, kind="photo", url=facade, position=0,
-                  alt_text=f"The street facade of {prop.name}", caption=prop.address),
-            Media(property=prop, kind="virtual_tour", url="img/demo/panorama-living.svg",
-                  position=1, alt_text=f"360° panorama of a living room at {prop.name}",
-                  caption="360° panorama of a typical living room"),
+            Media(
+                property=prop,
+                kind="photo",
+                url=facade,
+                position=0,
+                alt_text=f"The street facade of {prop.name}",
+                caption=prop.address,
+            ),
+            Media(
+                property=prop,
+                kind="virtual_tour",
+                url="img/demo/panorama-living.svg",
+                position=1,
+                alt_text=f"360° panorama of a living room at {prop.name}",
+                caption="360° panorama of a typical living room",
+            ),
         ]
     )
     return prop
@@ -175,7 +190,11 @@ def _unit_description(bedrooms: int, floor: int, orientation: str, view: str) ->
 
 
 def _unit_media(bedrooms: int, floor: int, room: str, view_kind: str, view_text: str) -> list[dict]:
-    photos = ["living", "kitchen", "bedroom", "bathroom"] if bedrooms else ["living", "kitchen", "bathroom"]
+    photos = (
+        ["living", "kitchen", "bedroom", "bathroom"]
+        if bedrooms
+        else ["living", "kitchen", "bathroom"]
+    )
     alt = {
         "living": "Bright living room with a sofa and a big window",
         "kitchen": "Kitchen with white cabinets and a dark worktop",
@@ -186,11 +205,25 @@ def _unit_media(bedrooms: int, floor: int, room: str, view_kind: str, view_text:
         {"kind": "photo", "url": f"img/demo/photo-{name}.svg", "alt_text": alt[name], "position": i}
         for i, name in enumerate(photos)
     ]
-    media.append({"kind": "floor_plan", "url": f"img/demo/plan-{bedrooms}.svg", "position": 10,
-                  "alt_text": f"Floor plan of the {bedrooms_text(bedrooms)} home"})
-    media.append({"kind": "window_view", "url": f"img/demo/view-{view_kind}.svg", "position": 20,
-                  "room": room, "floor": floor, "caption": f"From the {room.lower()}, floor {floor}",
-                  "alt_text": f"View from the {room.lower()} window on floor {floor}: {view_text}"})
+    media.append(
+        {
+            "kind": "floor_plan",
+            "url": f"img/demo/plan-{bedrooms}.svg",
+            "position": 10,
+            "alt_text": f"Floor plan of the {bedrooms_text(bedrooms)} home",
+        }
+    )
+    media.append(
+        {
+            "kind": "window_view",
+            "url": f"img/demo/view-{view_kind}.svg",
+            "position": 20,
+            "room": room,
+            "floor": floor,
+            "caption": f"From the {room.lower()}, floor {floor}",
+            "alt_text": f"View from the {room.lower()} window on floor {floor}: {view_text}",
+        }
+    )
     return media
 
 

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from portal.listings.services import ListingFilters
@@ -20,7 +21,16 @@ class ListingFilterForm(FlaskForm):
 
     bedrooms = SelectField(
         "Bedrooms",
-        choices=[("", "Any"), ("0", "Studio or more"), ("1", "1+"), ("2", "2+"), ("3", "3+")],
+        choices=[
+            SelectChoice(value, label)
+            for value, label in (
+                ("", "Any"),
+                ("0", "Studio or more"),
+                ("1", "1+"),
+                ("2", "2+"),
+                ("3", "3+"),
+            )
+        ],
         default="",
         validators=[Optional()],
     )
@@ -31,19 +41,12 @@ class ListingFilterForm(FlaskForm):
             NumberRange(min=1, max=MAX_RENT_LIMIT, message="Enter a rent between €1 and €100,000."),
         ],
     )
-    available_by = DateField(
-        "Available by", validators=[Optional()], format="%Y-%m-%d"
-    )
+    available_by = DateField("Available by", validators=[Optional()], format="%Y-%m-%d")
     page = IntegerField(
         "Page",
         default=1,
         validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message="No such page.")],
     )
-
-    def validate_bedrooms(self, field) -> None:
-        # SelectField already rejects unknown choices; this keeps the message friendly.
-        if field.data not in ("", None) and not str(field.data).isdigit():
-            raise ValueError("Choose a number of bedrooms from the list.")
 
     def to_filters(self) -> ListingFilters:
         bedrooms = self.bedrooms.data

@@ -81,7 +81,8 @@ def get_listing(unit_id: int) -> Unit | None:
 def count_communities() -> tuple[int, int]:
     """(communities, listed units) for the home page."""
     properties = db.session.scalar(sa.select(sa.func.count(Property.id))) or 0
-    units = db.session.scalar(
-        sa.select(sa.func.count(Unit.id)).where(Unit.status.in_(LISTED_STATUSES))
-    ) or 0
+    units = (
+        db.session.scalar(sa.select(sa.func.count(Unit.id)).where(Unit.status.in_(LISTED_STATUSES)))
+        or 0
+    )
     return properties, units

@@ -1,10 +1,9 @@
-from flask import abort, request
+from flask import abort, current_app, render_template, request
 
 from portal.htmx import render_page_or_partial
 from portal.listings import bp
 from portal.listings.forms import ListingFilterForm
 from portal.listings.services import get_listing, search_listings
-from flask import current_app, render_template
 
 
 @bp.get("/")

@@ -1,0 +1,126 @@
+"""Shared fixtures: an app on a fresh schema per session, cleaned after every test.
+
+The suite runs on SQLite by default; `PORTAL_TEST_DATABASE_URL` (set by `make test`
+from `TEST_DATABASE_URL`) runs the very same tests on PostgreSQL.
+"""
+
+import os
+
+os.environ["PORTAL_ENV"] = "test"  # before portal.config reads it
+
+import pytest
+import sqlalchemy as sa
+
+from portal import create_app
+from portal.extensions import db
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+
+
+def pytest_report_header(config):
+    return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    if POSTGRES_URL:
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _schema(database_url):
+    """Create the schema once per session, from scratch."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        else:
+            db.drop_all()
+        db.create_all()
+        db.engine.dispose()
+    return database_url
+
+
+def make_app(database_url: str, **overrides):
+    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "portal.test"}
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture
+def app_factory(_schema):
+    """Build extra apps (other settings or databases); their connections close afterwards."""
+    apps = []
+
+    def build(database_url: str | None = None, **overrides):
+        app = make_app(database_url or _schema, **overrides)
+        apps.append(app)
+        return app
+
+    yield build
+    for built in apps:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(_schema, app_config):
+    app = make_app(_schema, **app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def demo(app):
+    """The demo city, loaded as `make run` loads it."""
+    from datetime import date
+
+    from portal.demo.loader import load_demo
+
+    report = load_demo(date(2026, 11, 23))
+    db.session.commit()
+    return report
+
+
+class StaffAuth:
+    """Signs staff in and out through the real form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, email: str, password: str):
+        return self.client.post(
+            "/auth/login", data={"email": email, "password": password}, follow_redirects=False
+        )
+
+    def logout(self):
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client) -> StaffAuth:
+    return StaffAuth(client)
