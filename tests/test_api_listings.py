@@ -6,7 +6,7 @@ from openapi_spec_validator import validate as validate_spec
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
-from portal.api.openapi import openapi_document
+from portal.api.spec import openapi_document
 from tests.html import listed_ids
 
 

@@ -7,4 +7,5 @@ from portal.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from portal.api import views  # noqa: E402, F401
+# One module per area; each registers its routes on `bp`.
+from portal.api import document, listings  # noqa: E402, F401

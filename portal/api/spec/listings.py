@@ -1,23 +1,6 @@
-"""The OpenAPI 3.1 document for /api/v1. Tests validate real responses against it."""
+"""/listings and /listings/{id}."""
 
-_ERROR = {
-    "type": "object",
-    "required": ["error"],
-    "properties": {
-        "error": {
-            "type": "object",
-            "required": ["code", "message"],
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "fields": {
-                    "type": "object",
-                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
-                },
-            },
-        }
-    },
-}
+from portal.api.spec.common import json_body
 
 _INTERNET = {
     "type": "object",
@@ -120,10 +103,6 @@ _LISTING_PAGE = {
 }
 
 
-def _json(ref: str) -> dict:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
-
-
 _FILTER_PARAMETERS = [
     {
         "name": "bedrooms",
@@ -147,62 +126,49 @@ _FILTER_PARAMETERS = [
 ]
 
 
-def openapi_document(server_url: str = "/api/v1") -> dict:
-    return {
-        "openapi": "3.1.0",
-        "info": {
-            "title": "Doorstep prospect portal API",
-            "version": "1",
-            "description": "Listings of apartment communities. Errors share one shape: "
-            "`{error: {code, message, fields?}}`.",
-        },
-        "servers": [{"url": server_url}],
-        "paths": {
-            "/listings": {
-                "get": {
-                    "operationId": "listListings",
-                    "summary": "Search listed units",
-                    "parameters": _FILTER_PARAMETERS,
-                    "responses": {
-                        "200": {
-                            "description": "One page of listings",
-                            "content": _json("ListingPage"),
-                        },
-                        "400": {"description": "A filter is not valid", "content": _json("Error")},
-                    },
-                }
-            },
-            "/listings/{id}": {
-                "get": {
-                    "operationId": "getListing",
-                    "summary": "One listing with its property, media and internet service",
-                    "parameters": [
-                        {
-                            "name": "id",
-                            "in": "path",
-                            "required": True,
-                            "schema": {"type": "integer"},
-                        }
-                    ],
-                    "responses": {
-                        "200": {"description": "The listing", "content": _json("ListingDetail")},
-                        "404": {"description": "No such listing", "content": _json("Error")},
-                    },
-                }
-            },
-        },
-        "components": {
-            "schemas": {
-                "Error": _ERROR,
-                "InternetService": _INTERNET,
-                "Media": _MEDIA,
-                "Property": _PROPERTY,
-                "Listing": _LISTING,
-                "ListingDetail": {
-                    "allOf": [{"$ref": "#/components/schemas/Listing"}],
-                    "required": ["description", "media"],
+PATHS = {
+    "/listings": {
+        "get": {
+            "operationId": "listListings",
+            "summary": "Search listed units",
+            "parameters": _FILTER_PARAMETERS,
+            "responses": {
+                "200": {
+                    "description": "One page of listings",
+                    "content": json_body("ListingPage"),
                 },
-                "ListingPage": _LISTING_PAGE,
-            }
-        },
-    }
+                "400": {"description": "A filter is not valid", "content": json_body("Error")},
+            },
+        }
+    },
+    "/listings/{id}": {
+        "get": {
+            "operationId": "getListing",
+            "summary": "One listing with its property, media and internet service",
+            "parameters": [
+                {
+                    "name": "id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                }
+            ],
+            "responses": {
+                "200": {"description": "The listing", "content": json_body("ListingDetail")},
+                "404": {"description": "No such listing", "content": json_body("Error")},
+            },
+        }
+    },
+}
+
+SCHEMAS = {
+    "InternetService": _INTERNET,
+    "Media": _MEDIA,
+    "Property": _PROPERTY,
+    "Listing": _LISTING,
+    "ListingDetail": {
+        "allOf": [{"$ref": "#/components/schemas/Listing"}],
+        "required": ["description", "media"],
+    },
+    "ListingPage": _LISTING_PAGE,
+}

@@ -1,18 +1,10 @@
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, current_app, jsonify, request
 
 from portal.api import bp
-from portal.api.openapi import openapi_document
 from portal.api.serializers import listing_json
 from portal.errors import api_error
 from portal.listings.forms import ListingFilterForm
 from portal.listings.services import get_listing, search_listings
-
-
-@bp.get("/openapi.json")
-def openapi():
-    return jsonify(
-        openapi_document(server_url=url_for("api.openapi", _external=True)[: -len("/openapi.json")])
-    )
 
 
 @bp.get("/listings")
