@@ -59,7 +59,6 @@ def search_listings(filters: ListingFilters, page: int = 1, per_page: int = 12) 
             # Cards show the building photo and best internet: load them in one go, not per card.
             joinedload(Unit.property).selectinload(Property.media),
             joinedload(Unit.property).selectinload(Property.internet_services),
-            selectinload(Unit.media),
         )
         .order_by(Unit.rent_eur, Unit.id)
         .limit(per_page)

@@ -47,8 +47,11 @@ class Property(db.Model):
         cascade="all, delete-orphan",
         order_by="InternetService.max_down_mbps.desc()",
     )
+    # Building-level media only (facade, shared spaces, virtual tours); units own theirs.
     media: Mapped[list["Media"]] = relationship(
-        back_populates="property", order_by="Media.position", viewonly=True
+        primaryjoin="and_(Media.property_id == Property.id, Media.unit_id.is_(None))",
+        order_by="Media.position",
+        viewonly=True,
     )
 
     @property
