@@ -155,7 +155,7 @@ def test_erased_prospects_cannot_sign_in_with_an_old_session(client):
     assert client.get("/me/").status_code == 302
 
 
-def test_sign_in_requests_are_rate_limited_per_email(app_factory):
+def test_sign_in_requests_are_rate_limited_per_email(app, app_factory):
     """The fourth link for the same email within 15 minutes is refused (429)."""
     app = app_factory(RATELIMIT_ENABLED=True)
     with app.app_context():
@@ -167,7 +167,7 @@ def test_sign_in_requests_are_rate_limited_per_email(app_factory):
     assert statuses == [303, 303, 303, 429]
 
 
-def test_sign_in_requests_are_rate_limited_per_address(app_factory):
+def test_sign_in_requests_are_rate_limited_per_address(app, app_factory):
     """One address asking for links to many emails is stopped after five a minute."""
     app = app_factory(RATELIMIT_ENABLED=True)
     with app.app_context():
