@@ -13,6 +13,7 @@ from tests.prospect_session import give_consent, sign_in
 # not staff; "public": anyone (sign-in, consent, beacon, token links).
 ROUTES = [
     ("prospects.account", "GET", "/me/", "prospect"),
+    ("prospects.account", "POST", "/me/", "prospect"),
     ("prospects.contact", "GET", "/me/contact", "prospect"),
     ("prospects.contact", "POST", "/me/contact", "prospect"),
     ("prospects.my_data", "GET", "/me/data", "prospect"),

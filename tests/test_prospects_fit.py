@@ -83,7 +83,7 @@ def test_a_listing_better_on_the_top_priority_ranks_first():
 def test_over_budget_is_always_a_deal_breaker():
     """A stated budget is a hard limit, with the rent in the message."""
     fit = score_fit(_facts(1, rent_eur=1800), Priorities(budget_max=1500))
-    assert fit.deal_breakers == ["Over budget: €1,800 (your limit €1,500)"]
+    assert fit.deal_breakers == ["Over budget: €1\u202f800 (your limit €1\u202f500)"]
     assert fit.score == 0
 
 
@@ -107,7 +107,7 @@ def test_top_reasons_are_the_best_met_heaviest_topics():
     )
     fit = score_fit(_facts(1, pets_allowed=True, walkability=90), priorities)
     assert fit.reasons == [
-        "€1,400 a month, within your €1,500 budget",
+        "€1\u202f400 a month, within your €1\u202f500 budget",
         "Internet up to 1 Gbit/s",
         "Pets welcome",
     ]
@@ -175,7 +175,7 @@ def test_listings_index_has_a_best_fit_sort(client, three_listings):
     page = client.get("/listings/?sort=fit").get_data(as_text=True)
     assert listed_ids(page) == [pets.id, cheap_no_pets.id, too_dear.id]
     assert "Pets welcome" in page
-    assert "Over budget: €2,500" in page
+    assert "Over budget: €2\u202f500" in page
     cheapest_first = client.get("/listings/").get_data(as_text=True)
     assert listed_ids(cheapest_first) == [cheap_no_pets.id, pets.id, too_dear.id]
 

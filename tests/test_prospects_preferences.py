@@ -177,3 +177,16 @@ def test_one_click_unsubscribe_link(client):
     assert client.post("/me/unsubscribe/forged").status_code == 404
     headers = unsubscribe_headers(f"https://portal.test/me/unsubscribe/{token}")
     assert headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+def test_details_form_saves_name_and_phone(client):
+    """A prospect adds a phone number; a malformed one is a field error and saves nothing."""
+    prospect = sign_in(client, "pia@example.com")
+    response = client.post("/me/", data={"name": "Pia", "phone": "+358 40 123 4567"})
+    assert response.status_code == 303
+    assert (prospect.name, prospect.phone) == ("Pia", "+358 40 123 4567")
+    bad = client.post("/me/", data={"name": "Pia", "phone": "call me maybe"})
+    assert bad.status_code == 400
+    assert "Must be a phone number" in bad.get_data(as_text=True)
+    assert prospect.phone == "+358 40 123 4567"
+    assert client.post("/me/contact", data={"channel": "sms", "pace": "any"}).status_code == 303

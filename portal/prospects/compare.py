@@ -7,6 +7,7 @@ from portal.models import Unit
 from portal.prospects.favourites import units_by_ids
 from portal.prospects.fit import Fit
 from portal.prospects.listing_facts import ListingFacts
+from portal.templating import area, money
 
 MAX_COMPARE = 4
 
@@ -52,8 +53,8 @@ def comparison_rows(facts: list[ListingFacts], fits: list[Fit]) -> list[tuple[st
     """(label, one cell per listing) for every compared attribute."""
     destinations = sorted({d for f in facts for d in (f.commute_minutes or {})})
     rows = [
-        ("Rent", [f"€{f.rent_eur:,} / month" for f in facts]),
-        ("Size", [f"{f.area_m2:g} m²" for f in facts]),
+        ("Rent", [f"{money(f.rent_eur)} / month" for f in facts]),
+        ("Size", [area(f.area_m2) for f in facts]),
         ("Bedrooms", [str(f.bedrooms) if f.bedrooms else "Studio" for f in facts]),
         ("Available from", [f.available_from.strftime("%-d %b %Y") for f in facts]),
     ]
@@ -83,7 +84,7 @@ def comparison_rows(facts: list[ListingFacts], fits: list[Fit]) -> list[tuple[st
         (
             "Internet",
             [
-                f"{f.internet_down_mbps:,} Mbit/s" if f.internet_down_mbps else "No details"
+                f"{f.internet_down_mbps} Mbit/s" if f.internet_down_mbps else "No details"
                 for f in facts
             ],
         ),

@@ -15,6 +15,7 @@ from portal.prospects.interests import InferredInterest
 from portal.prospects.listing_facts import ListingFacts
 from portal.prospects.priorities import TOPICS, Priorities
 from portal.prospects.topic_checks import Check, check_topic
+from portal.templating import money
 
 WEIGHTS = {"not_important": 0.0, "nice": 1.0, "important": 2.0, "must_have": 3.0}
 HARD_WEIGHT = 3.0
@@ -43,18 +44,14 @@ class _Weighted:
     inferred: bool = False
 
 
-def _money(eur: int) -> str:
-    return f"€{eur:,}"
-
-
 def _hard_checks(facts: ListingFacts, p: Priorities) -> list[_Weighted]:
     checks = []
     if p.budget_max is not None:
         within = facts.rent_eur <= p.budget_max
         text = (
-            f"{_money(facts.rent_eur)} a month, within your {_money(p.budget_max)} budget"
+            f"{money(facts.rent_eur)} a month, within your {money(p.budget_max)} budget"
             if within
-            else f"Over budget: {_money(facts.rent_eur)} (your limit {_money(p.budget_max)})"
+            else f"Over budget: {money(facts.rent_eur)} (your limit {money(p.budget_max)})"
         )
         checks.append(
             _Weighted(Check("budget", 1.0 if within else 0.0, text, not within), HARD_WEIGHT)

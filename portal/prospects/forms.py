@@ -37,6 +37,12 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+class ProfileForm(FlaskForm):
+    name = StringField("Your name", validators=[Optional(), Length(max=120)])
+    phone = StringField("Phone", validators=[Optional(), Length(max=40)])
+    submit = SubmitField("Save my details")
+
+
 _IMPORTANCE_CHOICES = [("", "Not answered"), *IMPORTANCE_LEVELS.items()]
 
 

@@ -8,7 +8,7 @@ from portal.extensions import db, limiter
 from portal.mail.outbox import queue_email
 from portal.mail.render import render_email
 from portal.prospects import bp
-from portal.prospects.current import current_prospect, prospect_required, safe_next
+from portal.prospects.current import safe_next
 from portal.prospects.forms import SignInForm
 from portal.prospects.magic_links import (
     LINK_LIFETIME,
@@ -112,9 +112,3 @@ def use_link(token: str):
     login_user(prospect)
     flash("You are signed in. Everything you saved is in your account.", "info")
     return redirect(safe_next(request.args.get("next")) or url_for("prospects.account"), code=303)
-
-
-@bp.get("/")
-@prospect_required
-def account():
-    return render_template("prospects/account.html", prospect=current_prospect())
