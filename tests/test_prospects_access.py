@@ -22,6 +22,7 @@ ROUTES = [
     ("prospects.delete_account", "POST", "/me/delete", "prospect"),
     ("prospects.priorities", "GET", "/me/priorities", "visitor"),
     ("prospects.priorities", "POST", "/me/priorities", "visitor"),
+    ("prospects.adopt", "POST", "/me/priorities/adopt/parks", "visitor"),
     ("prospects.saved", "GET", "/me/saved", "visitor"),
     ("prospects.save", "POST", "/me/saved/{unit}", "visitor"),
     ("prospects.unsave", "POST", "/me/saved/{unit}/remove", "visitor"),

@@ -151,3 +151,27 @@ def test_questionnaire_is_reachable_from_home_and_listing_pages(client):
     db.session.commit()
     assert "/me/priorities" in client.get("/").get_data(as_text=True)
     assert "/me/priorities" in client.get(f"/listings/{unit.id}").get_data(as_text=True)
+
+
+def test_a_browsing_suggestion_can_be_adopted_as_an_inferred_version(client):
+    """Suggestions are offered for unanswered topics; adopting one records source "inferred"."""
+    from tests.factories import gen_unit
+    from tests.prospect_session import give_consent
+
+    units = [gen_unit() for _ in range(2)]
+    db.session.commit()
+    give_consent(client)
+    for unit in units:
+        client.post(
+            "/me/signals", data={"kind": "category_expanded", "topic": "parks", "unit_id": unit.id}
+        )
+    page = client.get("/me/priorities").get_data(as_text=True)
+    assert "you opened the parks list on 2 listings (50 % confident)" in page
+    assert client.post("/me/priorities/adopt/parks").status_code == 303
+    version = db.session.scalar(sa.select(PriorityVersion))
+    assert version.source == "inferred"
+    assert version.answers["importance"] == {"parks": "nice"}
+    assert "What your browsing suggests" not in client.get("/me/priorities").get_data(as_text=True)
+    assert client.post("/me/priorities/adopt/parks").status_code == 303  # already stated: no-op
+    assert db.session.scalar(sa.select(sa.func.count(PriorityVersion.id))) == 1
+    assert client.post("/me/priorities/adopt/moon").status_code == 404

@@ -192,6 +192,26 @@ def record_priorities(
     return version
 
 
+def adopt_interest(
+    topic: str,
+    *,
+    prospect: Prospect | None = None,
+    visitor_id: str | None = None,
+) -> PriorityVersion | None:
+    """Turn an inferred interest into a stated "nice to have" (source "inferred"; flushes).
+
+    Only unanswered topics: an inference never overrides what the prospect said.
+    """
+    if topic not in TOPICS:
+        raise InvalidPriorities({topic: "is not a topic we ask about"})
+    current = current_priorities(prospect, visitor_id)
+    if current.level(topic) is not None:
+        return None
+    importance = {**current.importance, topic: "nice"}
+    answers = Priorities.from_json({**current.to_json(), "importance": importance})
+    return record_priorities(answers, source="inferred", prospect=prospect, visitor_id=visitor_id)
+
+
 def describe_changes(before: Priorities, after: Priorities) -> list[str]:
     """Human lines for what changed between two versions (for the history view)."""
     lines = []

@@ -1,18 +1,24 @@
 """The "what matters to you" questionnaire, for visitors and prospects alike."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 
+from portal.auth.forms import EmptyForm
 from portal.extensions import db
 from portal.prospects import bp
 from portal.prospects.current import current_owner, safe_next, visitor_pages_only
 from portal.prospects.forms import PrioritiesForm
+from portal.prospects.interests import infer_interests
 from portal.prospects.priorities import (
+    TOPICS,
+    InvalidPriorities,
     Priorities,
+    adopt_interest,
     current_priorities,
     describe_changes,
     priority_history,
     record_priorities,
 )
+from portal.prospects.signals import signals_of
 
 
 def history_entries(versions) -> list[dict]:
@@ -48,4 +54,32 @@ def priorities():
         return redirect(target, code=303)
     status = 400 if form.errors else 200
     history = history_entries(priority_history(prospect, visitor_id))
-    return render_template("prospects/priorities.html", form=form, history=history), status
+    stated = current_priorities(prospect, visitor_id)
+    suggestions = [
+        i
+        for i in infer_interests(signals_of(prospect, visitor_id))
+        if i.topic in TOPICS and stated.level(i.topic) is None
+    ]
+    return render_template(
+        "prospects/priorities.html",
+        form=form,
+        history=history,
+        suggestions=suggestions,
+        topics=TOPICS,
+    ), status
+
+
+@bp.post("/priorities/adopt/<topic>")
+@visitor_pages_only
+def adopt(topic: str):
+    """Make a browsing suggestion a stated "nice to have" with one click."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    prospect, visitor_id = current_owner(create=True)
+    try:
+        adopt_interest(topic, prospect=prospect, visitor_id=visitor_id)
+    except InvalidPriorities:
+        abort(404, description="We do not ask about that topic.")
+    db.session.commit()
+    flash(f"Added “{TOPICS[topic]}” as nice to have.", "info")
+    return redirect(url_for("prospects.priorities"), code=303)

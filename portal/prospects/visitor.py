@@ -47,9 +47,12 @@ def visitor_state_from_session(session: Mapping) -> VisitorState:
     )
 
 
-def ensure_visitor_id(session: MutableMapping) -> str:
+def ensure_visitor_id(session) -> str:
+    """The session's visitor id, created on first save; the cookie then outlives the tab
+    (PERMANENT_SESSION_LIFETIME, 31 days) so saved homes survive closing the browser."""
     if not session.get(VISITOR_KEY):
         session[VISITOR_KEY] = secrets.token_urlsafe(16)
+        session.permanent = True
     return session[VISITOR_KEY]
 
 
