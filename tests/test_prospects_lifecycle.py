@@ -96,3 +96,24 @@ def test_merge_keeps_an_existing_first_touch():
     )
     assert prospect.first_touch == {"utm_source": "print"}
     assert prospect.last_touch == {"utm_source": "ads"}
+
+
+def test_demo_prospects_load_once(demo):
+    """The demo adds prospects with priorities, saved homes and browsing, idempotently."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from portal.demo.loader import load_demo
+    from portal.extensions import db
+    from portal.models import Prospect
+    from portal.prospects.interests import infer_interests
+    from portal.prospects.priorities import current_priorities
+    from portal.prospects.signals import signals_of
+
+    assert demo.prospects == 2
+    sara = db.session.scalar(sa.select(Prospect).where(Prospect.email == "sara.demo@example.com"))
+    assert current_priorities(sara).level("pets") == "must_have"
+    evidence = {i.evidence for i in infer_interests(signals_of(sara))}
+    assert "opened the restaurants list on 2 listings" in evidence
+    assert load_demo(date(2026, 11, 23)).prospects == 0
