@@ -117,3 +117,23 @@ def test_demo_prospects_load_once(demo):
     evidence = {i.evidence for i in infer_interests(signals_of(sara))}
     assert "opened the restaurants list on 2 listings" in evidence
     assert load_demo(date(2026, 11, 23)).prospects == 0
+
+
+def test_refusing_consent_drops_the_campaign_source(client):
+    """ "Only necessary" forgets the noted touch and notes no more."""
+    from tests.prospect_session import give_consent
+
+    client.get("/?utm_source=newsletter")
+    give_consent(client, "necessary")
+    client.get("/?utm_source=instagram")
+    prospect = sign_in(client, "pia@example.com")
+    assert prospect.first_touch is None
+    assert prospect.last_touch is None
+
+
+def test_a_prospect_created_meanwhile_is_reused():
+    """If the email exists already (e.g. created by a booking), sign-in uses that prospect."""
+    from portal.prospects.magic_links import find_or_create_prospect
+
+    existing = gen_prospect(email="pia@example.com")
+    assert find_or_create_prospect("PIA@example.com") is existing

@@ -114,8 +114,14 @@ def find_or_create_prospect(email: str, *, now: datetime | None = None) -> Prosp
     """The prospect with this email, created if new (flushes)."""
     email = normalise_email(email)
     prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
-    if prospect is None:
-        prospect = Prospect(email=email, stage="prospect", stage_changed_at=now or utcnow())
-        db.session.add(prospect)
-        db.session.flush()
+    if prospect is not None:
+        return prospect
+    try:
+        # A savepoint: if a simultaneous request (the tour booking, a second tab) created
+        # the same email first, the unique constraint stops us and we use theirs.
+        with db.session.begin_nested():
+            prospect = Prospect(email=email, stage="prospect", stage_changed_at=now or utcnow())
+            db.session.add(prospect)
+    except sa.exc.IntegrityError:
+        prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
     return prospect

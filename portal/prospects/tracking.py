@@ -2,7 +2,7 @@
 
 from flask import request, session
 
-from portal.prospects.current import current_owner, signals_allowed
+from portal.prospects.current import consent_choice, current_owner, signals_allowed
 from portal.prospects.signals import record_signal
 from portal.prospects.visitor import capture_touch, touch_from_request
 
@@ -20,11 +20,12 @@ def capture_request_touch() -> None:
     """Keep the UTM parameters and foreign referrer of page visits in the session.
 
     Only page GETs count (not static files, the API or beacons); nothing is stored
-    server-side until the visitor signs in or books.
+    server-side until the visitor signs in or books, and nothing at all once the
+    visitor chose "only necessary" on the consent banner.
     """
     if request.method != "GET" or request.endpoint in (None, "static"):
         return
-    if request.path.startswith("/api/"):
+    if request.path.startswith("/api/") or consent_choice() == "necessary":
         return
     touch = touch_from_request(request.args, request.referrer, request.host)
     if touch is not None:

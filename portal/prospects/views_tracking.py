@@ -10,6 +10,7 @@ from portal.prospects.current import CONSENT_KEY, consent_choice, current_prospe
 from portal.prospects.forms import ConsentForm, SignalForm
 from portal.prospects.signals import InvalidSignal
 from portal.prospects.tracking import capture_request_touch, record_if_allowed
+from portal.prospects.visitor import forget_touches
 
 bp.before_app_request(capture_request_touch)
 
@@ -26,6 +27,9 @@ def consent():
     if not form.validate_on_submit():
         abort(400, description="Please choose one of the two buttons.")
     session[CONSENT_KEY] = form.choice.data
+    if form.choice.data == "necessary":
+        # Campaign attribution is not necessary: a refusal drops what the first visit noted.
+        forget_touches(session)
     if is_htmx():
         return render_template("prospects/_consent_saved.html", choice=form.choice.data)
     return redirect(safe_next(form.next.data) or url_for("home.index"), code=303)

@@ -61,6 +61,11 @@ def forget_visitor(session: MutableMapping) -> None:
     session.pop(VISITOR_KEY, None)
 
 
+def forget_touches(session: MutableMapping) -> None:
+    session.pop(FIRST_TOUCH_KEY, None)
+    session.pop(LAST_TOUCH_KEY, None)
+
+
 def touch_from_request(
     args: Mapping[str, str], referrer: str | None, own_host: str, now: datetime | None = None
 ) -> dict | None:
