@@ -180,3 +180,21 @@ def test_sign_in_requests_are_rate_limited_per_address(app, app_factory):
         db.session.rollback()
     assert statuses == [303] * 5 + [429]
     assert "Too many sign-in links" in page
+
+
+def test_sign_in_returns_to_the_page_that_asked(client):
+    """A visitor sent to sign in from "my data" lands there after using the link."""
+    response = client.get("/me/data")
+    assert response.status_code == 302
+    sign_in_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'value="/me/data"' in sign_in_page
+    client.post("/me/sign-in", data={"email": "pia@example.com", "next": "/me/data"})
+    link = _path(sign_in_link_from_outbox("pia@example.com"))
+    assert client.post(link).headers["Location"].endswith("/me/data")
+
+
+def test_a_foreign_next_is_ignored(client):
+    """`next` pointing off-site falls back to the account page."""
+    client.post("/me/sign-in", data={"email": "pia@example.com", "next": "https://evil.example/"})
+    link = _path(sign_in_link_from_outbox("pia@example.com"))
+    assert client.post(link).headers["Location"].endswith("/me/")

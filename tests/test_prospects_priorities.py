@@ -175,3 +175,21 @@ def test_a_browsing_suggestion_can_be_adopted_as_an_inferred_version(client):
     assert client.post("/me/priorities/adopt/parks").status_code == 303  # already stated: no-op
     assert db.session.scalar(sa.select(sa.func.count(PriorityVersion.id))) == 1
     assert client.post("/me/priorities/adopt/moon").status_code == 404
+
+
+def test_old_versions_stay_readable_when_questions_change():
+    """A stored answer to a question no longer asked is skipped, not an error."""
+    prospect = gen_prospect()
+    db.session.add(
+        PriorityVersion(
+            prospect_id=prospect.id,
+            source="prospect",
+            answers={
+                "importance": {"pets": "nice", "balcony": "must_have"},
+                "bedrooms": 99,
+                "hot_tub": 1,
+            },
+        )
+    )
+    db.session.flush()
+    assert current_priorities(prospect) == Priorities(importance={"pets": "nice"})

@@ -129,6 +129,24 @@ class Priorities:
         )
 
 
+def stored_priorities(version: PriorityVersion) -> Priorities:
+    """Read a stored version, tolerating answers to questions we no longer ask.
+
+    Versions are immutable history; a topic dropped from the questionnaire later must
+    not make old versions unreadable, so unknown topics and fields are skipped.
+    """
+    data = dict(version.answers or {})
+    data = {k: v for k, v in data.items() if k in Priorities.__dataclass_fields__}
+    importance = data.get("importance") if isinstance(data.get("importance"), dict) else {}
+    data["importance"] = {
+        t: level for t, level in importance.items() if t in TOPICS and level in IMPORTANCE_LEVELS
+    }
+    try:
+        return Priorities.from_json(data)
+    except InvalidPriorities as exc:
+        return Priorities.from_json({k: v for k, v in data.items() if k not in exc.fields})
+
+
 def latest_version(
     prospect: Prospect | None = None, visitor_id: str | None = None
 ) -> PriorityVersion | None:
@@ -145,7 +163,7 @@ def current_priorities(
 ) -> Priorities:
     """The latest answers of a prospect or an anonymous visitor (empty if none)."""
     version = latest_version(prospect, visitor_id)
-    return Priorities.from_json(version.answers) if version else Priorities()
+    return stored_priorities(version) if version else Priorities()
 
 
 def priority_history(

@@ -17,6 +17,7 @@ from portal.prospects.priorities import (
     describe_changes,
     priority_history,
     record_priorities,
+    stored_priorities,
 )
 from portal.prospects.signals import signals_of
 
@@ -25,7 +26,7 @@ def history_entries(versions) -> list[dict]:
     """Each version with what changed since the one before, newest first."""
     entries, before = [], Priorities()
     for version in versions:
-        after = Priorities.from_json(version.answers)
+        after = stored_priorities(version)
         entries.append({"version": version, "changes": describe_changes(before, after)})
         before = after
     return list(reversed(entries))
