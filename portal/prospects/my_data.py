@@ -116,12 +116,13 @@ def erase_prospect(prospect: Prospect, now: datetime | None = None) -> None:
 
     Kept: the row with its stage, created date and campaign source (UTM only; the
     referrer is cut to its host), and the browsing signals, which without a name
-    or address only count what was looked at. Everything else goes.
+    or address only count what was looked at; their topics are cleared, because a
+    commute destination's label ("Mum's place") can itself be personal. Everything
+    else goes, including other areas' records through ``ERASERS``.
     """
     for eraser in ERASERS:
         eraser(prospect)
-    owned = (PriorityVersion, Favourite)
-    for model in owned:
+    for model in (PriorityVersion, Favourite):
         db.session.execute(sa.delete(model).where(model.prospect_id == prospect.id))
     db.session.execute(
         sa.delete(ContactPreference).where(ContactPreference.prospect_id == prospect.id)
