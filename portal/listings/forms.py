@@ -42,6 +42,13 @@ class ListingFilterForm(FlaskForm):
         ],
     )
     available_by = DateField("Available by", validators=[Optional()], format="%Y-%m-%d")
+    # Additional orders (e.g. by commute) add their choice here.
+    sort = SelectField(
+        "Sort",
+        choices=[SelectChoice("", "Cheapest first"), SelectChoice("fit", "Best fit for you")],
+        default="",
+        validators=[Optional()],
+    )
     page = IntegerField(
         "Page",
         default=1,

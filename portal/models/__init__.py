@@ -1,13 +1,28 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from portal.models.contact_preference import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference
+from portal.models.favourite import Favourite
+from portal.models.magic_link import MagicLink
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
+from portal.models.priorities import PRIORITY_SOURCES, PriorityVersion
 from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
-from portal.models.prospect import Prospect
+from portal.models.prospect import LIFECYCLE_STAGES, Prospect
+from portal.models.signals import SIGNAL_KINDS, BrowsingSignal
 from portal.models.staff import STAFF_ROLES, StaffUser
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "CONTACT_CHANNELS",
+    "CONTACT_PACES",
+    "LIFECYCLE_STAGES",
+    "PRIORITY_SOURCES",
+    "SIGNAL_KINDS",
+    "BrowsingSignal",
+    "ContactPreference",
+    "Favourite",
+    "MagicLink",
+    "PriorityVersion",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",
     "OUTBOX_STATUSES",
