@@ -102,7 +102,7 @@ def check_slot(
     raise SlotTaken(TAKEN_MESSAGE, alternatives_near(tour_type, start, now, ignore_tour))
 
 
-def _record(tour: Tour, status: str, actor: str, note: str = "") -> None:
+def record_status(tour: Tour, status: str, actor: str, note: str = "") -> None:
     tour.history.append(
         TourStatusChange(
             from_status=tour.status,
@@ -175,7 +175,7 @@ def book_tour(
         tour.video_room_url = f"{settings.video_base_url}/doorstep-{secrets.token_urlsafe(16)}"
     if tour_type.kind == "self_guided":
         tour.access_code = f"{secrets.randbelow(10**6):06d}"
-    _record(tour, "requested" if review else "confirmed", "prospect")
+    record_status(tour, "requested" if review else "confirmed", "prospect")
     db.session.add(tour)
     db.session.flush()
     _hold(tour, slot, now)
@@ -203,7 +203,7 @@ def reschedule_tour(
     tour.starts_at, tour.ends_at = slot.start, slot.end
     tour.sequence += 1
     _hold(tour, slot, now)
-    _record(tour, "requested" if tour.status == "requested" else "rescheduled", actor)
+    record_status(tour, "requested" if tour.status == "requested" else "rescheduled", actor)
     reminders.plan(tour, now, settings)
     notices.queue(tour, "rescheduled")
     return tour
@@ -216,7 +216,7 @@ def cancel_tour(
     _ensure_changeable(tour, now)
     claims.release(tour)
     tour.sequence += 1
-    _record(tour, "cancelled_by_staff" if by == "staff" else "cancelled_by_prospect", actor)
+    record_status(tour, "cancelled_by_staff" if by == "staff" else "cancelled_by_prospect", actor)
     reminders.cancel(tour)
     notices.queue(tour, "cancelled")
     return tour
@@ -230,7 +230,7 @@ def release_expired_requests(now: datetime) -> int:
     for tour in expired:
         claims.release(tour)
         tour.sequence += 1
-        _record(tour, "expired", "system", "not confirmed in time")
+        record_status(tour, "expired", "system", "not confirmed in time")
         reminders.cancel(tour)
         notices.queue(tour, "expired")
     return len(expired)
