@@ -14,13 +14,18 @@ from portal.models.base import utcnow
 from portal.tours.availability import booking_window, slots_by_day
 from portal.tours.booking import (
     BookingError,
-    Contact,
     SlotTaken,
     book_tour,
     cancel_tour,
     reschedule_tour,
 )
-from portal.tours.forms import BookingForm, PrioritiesForm, RescheduleForm, field_errors
+from portal.tours.forms import (
+    BookingForm,
+    PrioritiesForm,
+    RescheduleForm,
+    contact_from,
+    field_errors,
+)
 from portal.tours.notices import access_code_released, manage_url
 from portal.tours.services import tour_by_token, tour_type_for
 from portal.tours.settings import TourSettings
@@ -93,6 +98,11 @@ def _formdata(body: dict) -> MultiDict:
         values = value if isinstance(value, list) else [value]
         pairs.extend((key, v if isinstance(v, str) else str(v)) for v in values if v is not None)
     return MultiDict(pairs)
+
+
+def _answers_form(body: dict) -> PrioritiesForm:
+    answers = {"priorities": body.get("priorities", []), "note": body.get("priorities_note", "")}
+    return PrioritiesForm(formdata=_formdata(answers), meta={"csrf": False})
 
 
 def _taken(exc: SlotTaken, tz_name: str, needs_agent: bool):
@@ -184,24 +194,12 @@ def create_tour():
             "This kind of tour is not offered here.",
             {"type": ["Not offered."]},
         )
-    priorities = PrioritiesForm(
-        formdata=_formdata(
-            {"priorities": body.get("priorities", []), "note": body.get("priorities_note", "")}
-        ),
-        meta={"csrf": False},
-    )
+    priorities = _answers_form(body)
     if not priorities.validate():
         return api_error(
             422, "invalid_booking", "Some fields are not valid.", field_errors(priorities)
         )
-    contact = Contact(
-        name=form.name.data.strip(),
-        email=form.email.data.strip(),
-        phone=(form.phone.data or "").strip(),
-        channel=form.contact_channel.data,
-        priorities=list(priorities.priorities.data or []),
-        priorities_note=(priorities.note.data or "").strip(),
-    )
+    contact = contact_from(form, priorities)
     settings = TourSettings.from_config(current_app.config)
     try:
         tour, created = commit_booking(
@@ -240,12 +238,7 @@ def update_tour(token: str):
     """Update the "what matters to you" answers of a tour."""
     tour = _tour_or_404(token)
     body = _json_body()
-    form = PrioritiesForm(
-        formdata=_formdata(
-            {"priorities": body.get("priorities", []), "note": body.get("priorities_note", "")}
-        ),
-        meta={"csrf": False},
-    )
+    form = _answers_form(body)
     if not form.validate():
         return api_error(422, "invalid_tour", "Some fields are not valid.", field_errors(form))
     tour.priorities = list(form.priorities.data or [])

@@ -17,6 +17,7 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Reg
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.models import CONTACT_CHANNELS, TOUR_KINDS
+from portal.tours.booking import Contact
 
 PRIORITIES = {
     "commute": "A short commute",
@@ -94,6 +95,18 @@ class BookingForm(FlaskForm):
             raise ValidationError("Choose email, phone or text message.")
         if field.data in ("phone", "sms") and not self.phone.data:
             raise ValidationError("Give a phone number so we can call or text you.")
+
+
+def contact_from(form: BookingForm, answers: "PrioritiesForm | None" = None) -> Contact:
+    """The visitor's validated contact details (and optional answers) for ``book_tour``."""
+    return Contact(
+        name=form.name.data.strip(),
+        email=form.email.data.strip(),
+        phone=(form.phone.data or "").strip(),
+        channel=form.contact_channel.data,
+        priorities=list(answers.priorities.data or []) if answers else [],
+        priorities_note=(answers.note.data or "").strip() if answers else "",
+    )
 
 
 class PrioritiesForm(FlaskForm):

@@ -14,8 +14,8 @@ from portal.htmx import render_page_or_partial
 from portal.listings.services import get_listing
 from portal.models.base import utcnow
 from portal.tours import bp
-from portal.tours.booking import BookingError, Contact, SlotTaken, book_tour
-from portal.tours.forms import BookingForm, PrioritiesForm
+from portal.tours.booking import BookingError, SlotTaken, book_tour
+from portal.tours.forms import BookingForm, PrioritiesForm, contact_from
 from portal.tours.services import plan_days, tour_by_token, tour_type_for, tour_types_for
 from portal.tours.settings import TourSettings
 from portal.tours.transaction import commit_booking
@@ -88,12 +88,7 @@ def details(unit_id: int):
         return _details_page(unit, tour_type, form)
     if not form.validate():
         return _details_page(unit, tour_type, form, 422)
-    contact = Contact(
-        name=form.name.data.strip(),
-        email=form.email.data.strip(),
-        phone=(form.phone.data or "").strip(),
-        channel=form.contact_channel.data,
-    )
+    contact = contact_from(form)
     settings = TourSettings.from_config(current_app.config)
 
     def action():

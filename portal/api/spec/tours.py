@@ -1,6 +1,8 @@
 """/listings/{id}/tour-slots, /tours and /tours/{token} (reschedule, cancel)."""
 
 from portal.api.spec.common import json_body
+from portal.models.tour import CONTACT_CHANNELS, TOUR_STATUSES
+from portal.tours.forms import PRIORITIES
 
 _INSTANT = {"type": "string", "format": "date-time"}
 _TOKEN = {
@@ -11,12 +13,7 @@ _TOKEN = {
     "schema": {"type": "string", "minLength": 22, "maxLength": 22},
 }
 _KINDS = {"enum": ["guided", "self_guided", "video"]}
-_PRIORITIES = {
-    "type": "array",
-    "items": {
-        "enum": ["commute", "quiet", "light", "internet", "outdoors", "space", "pets", "budget"]
-    },
-}
+_PRIORITIES = {"type": "array", "items": {"enum": list(PRIORITIES)}}
 
 _SLOT = {
     "type": "object",
@@ -52,7 +49,7 @@ _BOOKING_REQUEST = {
         "name": {"type": "string", "maxLength": 120},
         "email": {"type": "string", "format": "email", "maxLength": 254},
         "phone": {"type": "string", "maxLength": 40},
-        "contact_channel": {"enum": ["email", "phone", "sms"], "default": "email"},
+        "contact_channel": {"enum": list(CONTACT_CHANNELS), "default": "email"},
         "priorities": _PRIORITIES,
         "priorities_note": {"type": "string", "maxLength": 500},
         "idempotency_key": {
@@ -82,18 +79,7 @@ _TOUR = {
         "calendar_url",
     ],
     "properties": {
-        "status": {
-            "enum": [
-                "requested",
-                "confirmed",
-                "rescheduled",
-                "cancelled_by_prospect",
-                "cancelled_by_staff",
-                "expired",
-                "completed",
-                "no_show",
-            ]
-        },
+        "status": {"enum": list(TOUR_STATUSES)},
         "type": _KINDS,
         "type_name": {"type": "string"},
         "start": _INSTANT,
@@ -120,7 +106,7 @@ _TOUR = {
         "name": {"type": "string"},
         "email": {"type": "string"},
         "phone": {"type": "string"},
-        "contact_channel": {"enum": ["email", "phone", "sms"]},
+        "contact_channel": {"enum": list(CONTACT_CHANNELS)},
         "priorities": {"type": "array", "items": {"type": "string"}},
         "priorities_note": {"type": "string"},
         "manage_url": {"type": "string", "format": "uri"},
