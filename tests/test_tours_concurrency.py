@@ -154,3 +154,39 @@ def test_reassign_into_a_busy_agent_is_refused(app, guided):
         )
     db.session.refresh(first)
     assert first.agent_id != other.agent_id
+
+
+def test_twin_committing_between_key_check_and_slot_check_returns_its_tour(
+    app, guided, monkeypatch
+):
+    """A double submit whose twin commits mid-way gets the twin's tour, not 'taken'."""
+    from portal.tours import booking
+
+    start = local_slot(3)
+    key = "double-click-twin-0001"
+    first, _ = book_tour(
+        guided,
+        start,
+        Contact("A", "a@example.com"),
+        now=utcnow(),
+        settings=TourSettings(),
+        idempotency_key=key,
+    )
+    db.session.commit()
+    real, calls = booking._tour_with_key, []
+
+    def first_look_misses(idempotency_key):
+        calls.append(idempotency_key)
+        return None if len(calls) == 1 else real(idempotency_key)
+
+    monkeypatch.setattr(booking, "_tour_with_key", first_look_misses)
+    again, created = book_tour(
+        guided,
+        start,
+        Contact("A", "a@example.com"),
+        now=utcnow(),
+        settings=TourSettings(),
+        idempotency_key=key,
+    )
+    assert (again.id, created) == (first.id, False)
+    assert len(calls) == 2

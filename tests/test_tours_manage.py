@@ -167,7 +167,7 @@ def test_requests_needing_review_hold_their_time_until_they_expire(app, client):
     from portal.tours.booking import release_expired_requests
 
     unit = gen_unit()
-    gen_tour_type(unit.property, "guided", requires_review=True, review_expiry_hours=1)
+    gen_tour_type(unit.property, "guided", confirmation="staff", hold_hours=1)
     gen_agent(unit.property)
     db.session.commit()
     start = local_slot(3)
@@ -185,3 +185,37 @@ def test_requests_needing_review_hold_their_time_until_they_expire(app, client):
     assert tours()[0].status == "expired"
     assert db.session.scalar(sa.select(sa.func.count(SlotClaim.id))) == 0
     assert emails("tour_expired")
+
+
+def test_visitor_confirms_a_self_guided_tour_from_the_link(client):
+    """Verification: the tour waits for the visitor's POST from the emailed link."""
+    unit = gen_unit()
+    gen_tour_type(unit.property, "self_guided", confirmation="visitor", hold_hours=2)
+    db.session.commit()
+    response = client.post(
+        f"/tours/book/{unit.id}/details", data=booking_data("self_guided", local_slot(3))
+    )
+    token = token_from(response.headers["Location"])
+    [tour] = tours()
+    assert tour.status == "requested"
+    [request_email] = emails("tour_requested")
+    assert "Please confirm your tour" in request_email.text_body
+    assert "Confirm my tour" in client.get(f"/tours/m/{token}").get_data(as_text=True)
+    assert client.post(f"/tours/m/{token}/confirm").status_code == 303
+    db.session.expire_all()
+    assert tours()[0].status == "confirmed"
+    assert len(emails("tour_confirmed")) == 1
+
+
+def test_visitor_cannot_confirm_a_tour_staff_must_review(client):
+    unit = gen_unit()
+    gen_tour_type(unit.property, "guided", confirmation="staff")
+    gen_agent(unit.property)
+    db.session.commit()
+    response = client.post(
+        f"/tours/book/{unit.id}/details", data=booking_data("guided", local_slot(3))
+    )
+    token = token_from(response.headers["Location"])
+    assert client.post(f"/tours/m/{token}/confirm").status_code == 409
+    db.session.expire_all()
+    assert tours()[0].status == "requested"

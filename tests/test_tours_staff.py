@@ -64,7 +64,7 @@ def test_agent_sees_own_video_tour_with_start_button(client, auth, video):
 
 def test_agent_confirms_a_pending_request(client, auth, app):
     unit = gen_unit()
-    tour_type = gen_tour_type(unit.property, "guided", requires_review=True)
+    tour_type = gen_tour_type(unit.property, "guided", confirmation="staff")
     agent = gen_agent(unit.property)
     db.session.commit()
     tour = _book(tour_type, local_slot(2))
@@ -152,3 +152,18 @@ def test_agent_sets_hours_and_time_off(client, auth, video):
     from portal.tours.availability import slots_by_day
 
     assert slots_by_day(tour_type, day, day, utcnow())[day] == []
+
+
+def test_bookings_go_to_the_least_loaded_agent_in_turn(app):
+    """Fair round-robin: with two free agents, consecutive bookings alternate between them."""
+    unit = gen_unit()
+    tour_type = gen_tour_type(unit.property, "guided")
+    first_agent, second_agent = gen_agent(unit.property), gen_agent(unit.property)
+    db.session.commit()
+    agents = [
+        _book(tour_type, local_slot(3, time(hour)), email=f"v{hour}@example.com").agent_id
+        for hour in (10, 11, 12, 13)
+    ]
+    assert agents[0] != agents[1]
+    assert agents[:2] == agents[2:]
+    assert set(agents) == {first_agent.id, second_agent.id}

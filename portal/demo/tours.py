@@ -36,6 +36,9 @@ TOUR_TYPES = (
         "duration_minutes": 30,
         "interval_minutes": 30,
         "capacity": 2,
+        # The visitor confirms from the emailed link, which verifies the address.
+        "confirmation": "visitor",
+        "hold_hours": 2,
     },
     {
         "kind": "video",

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 GRID_MINUTES = 15
 TOUR_KINDS = ("guided", "self_guided", "video")
+CONFIRMATION_MODES = ("instant", "staff", "visitor")
 OVERRIDE_KINDS = ("off", "extra")
 
 
@@ -37,6 +38,10 @@ class TourType(db.Model):
         sa.CheckConstraint("interval_minutes > 0", name="interval_positive"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         sa.CheckConstraint("horizon_days >= 1", name="horizon_positive"),
+        sa.CheckConstraint(
+            "confirmation IN ('instant', 'staff', 'visitor')", name="confirmation_known"
+        ),
+        sa.CheckConstraint("hold_hours >= 1", name="hold_positive"),
         _on_grid("duration_minutes"),
         _on_grid("interval_minutes"),
         _on_grid("buffer_before_minutes"),
@@ -56,9 +61,11 @@ class TourType(db.Model):
     horizon_days: Mapped[int] = mapped_column(default=21)
     # Self-guided tours only: how many parties may start at the same time.
     capacity: Mapped[int] = mapped_column(default=1)
-    # Staff review: the request holds its slot until confirmed or until it expires.
-    requires_review: Mapped[bool] = mapped_column(default=False)
-    review_expiry_hours: Mapped[int] = mapped_column(default=24)
+    # instant: confirmed at once; staff: an agent reviews the request; visitor: the
+    # visitor confirms from the link emailed to them (verifies the address, e.g. before
+    # a self-guided door code). A request holds its slot until confirmed or expired.
+    confirmation: Mapped[str] = mapped_column(sa.String(8), default="instant")
+    hold_hours: Mapped[int] = mapped_column(default=24)
     active: Mapped[bool] = mapped_column(default=True)
 
     @property

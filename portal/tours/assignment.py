@@ -22,9 +22,15 @@ class AgentBusy(BookingError):
 
 
 def confirm_request(tour: Tour, *, now: datetime, actor: str) -> Tour:
-    """Confirm a pending request before it expires; its held time becomes a confirmed tour."""
+    """Confirm a pending request before it expires; its held time becomes a confirmed tour.
+
+    :param actor: ``prospect`` (allowed only where the tour type lets visitors confirm
+        from the emailed link) or ``staff:<id>`` (always allowed).
+    """
     if tour.status != "requested":
         raise TourClosed("Only a pending request can be confirmed.")
+    if actor == "prospect" and tour.tour_type.confirmation != "visitor":
+        raise TourClosed("Our team confirms this request; we will email you.")
     if tour.expires_at is not None and tour.expires_at <= now:
         raise TourClosed("This request has expired; its time has been released.")
     if tour.tour_type.needs_agent:

@@ -131,6 +131,12 @@ def _hold(tour: Tour, slot: Slot, now: datetime) -> None:
         ) from None
 
 
+def _tour_with_key(idempotency_key: str | None) -> Tour | None:
+    if not idempotency_key:
+        return None
+    return db.session.scalar(sa.select(Tour).where(Tour.idempotency_key == idempotency_key))
+
+
 def book_tour(
     tour_type: TourType,
     start: datetime,
@@ -142,17 +148,21 @@ def book_tour(
     idempotency_key: str | None = None,
 ) -> tuple[Tour, bool]:
     """Book a tour; returns ``(tour, created)``. A repeated idempotency key returns the first."""
-    if idempotency_key:
-        existing = db.session.scalar(sa.select(Tour).where(Tour.idempotency_key == idempotency_key))
-        if existing is not None:
-            return existing, False
+    if (existing := _tour_with_key(idempotency_key)) is not None:
+        return existing, False
     if not tour_type.active:
         raise InvalidSlot("That kind of tour is not offered here.", "type")
     if unit is not None and unit.property_id != tour_type.property_id:
         raise InvalidSlot("That kind of tour is not offered for this home.", "type")
     release_expired_requests(now)
-    slot = check_slot(tour_type, start, now)
-    review = tour_type.requires_review
+    try:
+        slot = check_slot(tour_type, start, now)
+    except SlotTaken:
+        # A double submit racing its twin: the twin may have just booked this very time.
+        if (existing := _tour_with_key(idempotency_key)) is not None:
+            return existing, False
+        raise
+    review = tour_type.confirmation != "instant"
     tour = Tour(
         token=secrets.token_urlsafe(16),
         uid=f"{uuid.uuid4().hex}@doorstep",
@@ -163,7 +173,7 @@ def book_tour(
         prospect=find_or_create_prospect(contact),
         starts_at=slot.start,
         ends_at=slot.end,
-        expires_at=now + timedelta(hours=tour_type.review_expiry_hours) if review else None,
+        expires_at=now + timedelta(hours=tour_type.hold_hours) if review else None,
         name=contact.name,
         email=contact.email.strip(),
         phone=contact.phone,

@@ -5,6 +5,7 @@ from flask import Response, abort, current_app, redirect, render_template, reque
 from portal.extensions import limiter
 from portal.models.base import utcnow
 from portal.tours import bp
+from portal.tours.assignment import confirm_request
 from portal.tours.booking import BookingError, SlotTaken, cancel_tour, reschedule_tour
 from portal.tours.calendar import tour_calendar
 from portal.tours.forms import EmptyForm, RescheduleForm
@@ -77,6 +78,22 @@ def reschedule(token: str):
         return _manage_page(tour, status=409, error=exc.message, alternatives=exc.alternatives)
     except BookingError as exc:
         return _manage_page(tour, status=422, error=exc.message)
+    return redirect(url_for("tours.manage", token=token), 303)
+
+
+@bp.post("/m/<token>/confirm")
+@limiter.limit(MANAGE_LIMIT)
+def confirm(token: str):
+    """The visitor confirms a tour that waits for their confirmation (verifies the email)."""
+    tour = _tour_or_404(token)
+    if not EmptyForm().validate():
+        return _manage_page(tour, status=422, error="Please try again.")
+    try:
+        commit_booking(
+            lambda: confirm_request(tour_by_token(token), now=utcnow(), actor="prospect")
+        )
+    except BookingError as exc:
+        return _manage_page(tour, status=409, error=exc.message)
     return redirect(url_for("tours.manage", token=token), 303)
 
 

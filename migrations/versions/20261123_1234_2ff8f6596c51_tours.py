@@ -1,8 +1,8 @@
 """Tours: tour types, availability, tours with history, slot claims, capacity, reminders.
 
-Revision ID: 5e7bd3db0861
+Revision ID: 2ff8f6596c51
 Revises: e326d15bd97c
-Create Date: 2026-11-23 12:13:21.450997
+Create Date: 2026-11-23 12:34:45.021543
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '5e7bd3db0861'
+revision = '2ff8f6596c51'
 down_revision = 'e326d15bd97c'
 branch_labels = None
 depends_on = None
@@ -96,15 +96,17 @@ def upgrade():
     sa.Column('min_notice_minutes', sa.Integer(), nullable=False),
     sa.Column('horizon_days', sa.Integer(), nullable=False),
     sa.Column('capacity', sa.Integer(), nullable=False),
-    sa.Column('requires_review', sa.Boolean(), nullable=False),
-    sa.Column('review_expiry_hours', sa.Integer(), nullable=False),
+    sa.Column('confirmation', sa.String(length=8), nullable=False),
+    sa.Column('hold_hours', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
+    sa.CheckConstraint("confirmation IN ('instant', 'staff', 'visitor')", name=op.f('ck_tour_type_confirmation_known')),
     sa.CheckConstraint("kind IN ('guided', 'self_guided', 'video')", name=op.f('ck_tour_type_kind_known')),
     sa.CheckConstraint('buffer_after_minutes >= 0 AND buffer_after_minutes % 15 = 0', name=op.f('ck_tour_type_buffer_after_minutes')),
     sa.CheckConstraint('buffer_before_minutes >= 0 AND buffer_before_minutes % 15 = 0', name=op.f('ck_tour_type_buffer_before_minutes')),
     sa.CheckConstraint('capacity >= 1', name=op.f('ck_tour_type_capacity_positive')),
     sa.CheckConstraint('duration_minutes > 0', name=op.f('ck_tour_type_duration_positive')),
     sa.CheckConstraint('duration_minutes >= 0 AND duration_minutes % 15 = 0', name=op.f('ck_tour_type_duration_minutes')),
+    sa.CheckConstraint('hold_hours >= 1', name=op.f('ck_tour_type_hold_positive')),
     sa.CheckConstraint('horizon_days >= 1', name=op.f('ck_tour_type_horizon_positive')),
     sa.CheckConstraint('interval_minutes > 0', name=op.f('ck_tour_type_interval_positive')),
     sa.CheckConstraint('interval_minutes >= 0 AND interval_minutes % 15 = 0', name=op.f('ck_tour_type_interval_minutes')),
