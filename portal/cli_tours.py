@@ -1,5 +1,6 @@
 """`flask tours ...`: the scheduled work of tour booking, for cron or a job runner."""
 
+import time
 from datetime import datetime
 
 import click
@@ -25,14 +26,27 @@ def _now(value: str | None) -> datetime:
 
 @tours.command("send-reminders")
 @click.option("--now", "now_text", help="Pretend it is this instant (ISO 8601 with offset).")
-def send_reminders(now_text: str | None) -> None:
-    """Queue every due reminder, then release requests nobody confirmed in time."""
+@click.option(
+    "--every", type=click.IntRange(min=10), help="Keep running, once every this many seconds."
+)
+def send_reminders(now_text: str | None, every: int | None) -> None:
+    """Queue every due reminder, then release requests nobody confirmed in time.
+
+    Run it from cron every minute, or once with ``--every 60`` as a small worker.
+    """
     from portal.tours.booking import release_expired_requests
     from portal.tours.reminders import send_due
     from portal.tours.settings import TourSettings
 
-    now = _now(now_text)
-    counts = send_due(now, TourSettings.from_config(current_app.config))
-    expired = release_expired_requests(now)
-    db.session.commit()
-    click.echo(f"Reminders: {counts['sent']} sent, {counts['skipped']} skipped; {expired} expired.")
+    settings = TourSettings.from_config(current_app.config)
+    while True:
+        now = _now(now_text)
+        counts = send_due(now, settings)
+        expired = release_expired_requests(now)
+        db.session.commit()
+        click.echo(
+            f"Reminders: {counts['sent']} sent, {counts['skipped']} skipped; {expired} expired."
+        )
+        if not every:
+            return
+        time.sleep(every)

@@ -219,3 +219,10 @@ def test_visitor_cannot_confirm_a_tour_staff_must_review(client):
     assert client.post(f"/tours/m/{token}/confirm").status_code == 409
     db.session.expire_all()
     assert tours()[0].status == "requested"
+
+
+def test_manage_pages_do_not_leak_their_token(client, booked):
+    """No Referer to the video provider and no shared caching of a page with a secret URL."""
+    response = client.get(f"/tours/m/{booked}")
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response.headers["Cache-Control"]
