@@ -226,3 +226,21 @@ def test_manage_pages_do_not_leak_their_token(client, booked):
     response = client.get(f"/tours/m/{booked}")
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_a_tour_that_has_started_can_no_longer_be_changed(client, booked):
+    """An old link still shows the tour, but cancel and reschedule are refused."""
+    from portal.models.base import utcnow
+
+    [tour] = tours()
+    tour.starts_at = utcnow() - timedelta(minutes=5)
+    tour.ends_at = utcnow() + timedelta(minutes=25)
+    db.session.commit()
+    page = client.get(f"/tours/m/{booked}").get_data(as_text=True)
+    assert "Cancel the tour" not in page
+    assert client.post(f"/tours/m/{booked}/cancel").status_code == 409
+    moved = client.post(f"/tours/m/{booked}/reschedule", data={"start": iso(local_slot(5))})
+    assert moved.status_code == 422
+    assert "already started" in moved.get_data(as_text=True)
+    db.session.expire_all()
+    assert tours()[0].status == "confirmed"
