@@ -22,12 +22,10 @@ def _page(hours_form=None, override_form=None, status=200):
         .order_by(AgentOverride.day)
     ).all()
     if hours_form is None:
-        hours_form = WeeklyHoursForm()
-        for row in db.session.scalars(
+        rows = db.session.scalars(
             sa.select(AgentHours).where(AgentHours.staff_id == current_user.id)
-        ):
-            hours_form[f"starts_{row.weekday}"].data = row.starts
-            hours_form[f"ends_{row.weekday}"].data = row.ends
+        )
+        hours_form = WeeklyHoursForm.filled((r.weekday, r.starts, r.ends) for r in rows)
     html = render_template(
         "staff/availability.html",
         hours_form=hours_form,

@@ -1,6 +1,8 @@
 """Forms for an agent's weekly hours and dated overrides."""
 
 import calendar
+from collections.abc import Iterable
+from datetime import time
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, TimeField
@@ -12,6 +14,15 @@ WEEKDAYS = list(calendar.day_name)  # Monday first, as date.weekday()
 
 class WeeklyHoursForm(FlaskForm):
     """One optional start and end per weekday; leave both empty for a day off."""
+
+    @classmethod
+    def filled(cls, rows: Iterable[tuple[int, time, time]]) -> "WeeklyHoursForm":
+        """A form showing the stored windows, given as (weekday, start, end)."""
+        form = cls(formdata=None)
+        for weekday, starts, ends in rows:
+            form[f"starts_{weekday}"].data = starts
+            form[f"ends_{weekday}"].data = ends
+        return form
 
     def windows(self) -> dict[int, tuple]:
         return {

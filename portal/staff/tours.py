@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portal.auth.session import roles_required
 from portal.extensions import db
-from portal.models import ACTIVE_STATUSES, PropertyAgent, StaffUser, Tour
+from portal.models import ACTIVE_STATUSES, Property, PropertyAgent, StaffUser, Tour
 from portal.models.base import utcnow
 from portal.staff import bp
 from portal.tours.assignment import confirm_request, reassign_tour, record_outcome
@@ -62,6 +62,9 @@ def tours():
         now=utcnow(),
         agents=_agents_by_property({t.property_id for t in listed}),
         form=EmptyForm(),
+        properties=db.session.scalars(sa.select(Property).order_by(Property.name)).all()
+        if current_user.role == "admin"
+        else [],
     )
 
 
