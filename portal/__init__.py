@@ -35,6 +35,7 @@ def register_extensions(app: Flask) -> None:
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
     from portal.mail.delivery import register as register_outbox_delivery
+    from portal.sqlite import register_sqlite_pragmas
 
     db.init_app(app)
     # Batch mode lets later migrations ALTER tables on SQLite too.
@@ -47,6 +48,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
     register_outbox_delivery(app)
+    register_sqlite_pragmas()
 
 
 def register_blueprints(app: Flask) -> None:
@@ -56,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.listings import bp as listings_bp
     from portal.prospects import bp as prospects_bp
     from portal.staff import bp as staff_bp
+    from portal.tours import bp as tours_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(listings_bp)
@@ -63,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(prospects_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(tours_bp)
     if app.config.get("DEV_OUTBOX"):
         from portal.devtools import bp as devtools_bp
 

@@ -33,6 +33,8 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # On unless RATELIMIT_ENABLED=0 (the booking race benchmark sends 200 bookings from one IP).
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     LISTINGS_PER_PAGE = 12
     DEMO_PBF = str(PACKAGE_DIR / "data" / "demo" / "helsinki.osm.pbf")
     SESSION_COOKIE_HTTPONLY = True
@@ -49,6 +51,12 @@ class Config:
     # rq (needs REDIS_URL), thread (in-process) or sync (tests); default: rq if Redis is set.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
     DEV_OUTBOX = False
+    # Tours: links in mail sent outside a request (cron reminders) start with this.
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    # Live video tours get a unique room under this meeting server (e.g. a Jitsi server).
+    TOUR_VIDEO_BASE_URL = os.environ.get("TOUR_VIDEO_BASE_URL", "https://meet.jit.si")
+    TOUR_REMINDER_MINUTES = (24 * 60, 60)  # reminders this many minutes before a tour
+    TOUR_ACCESS_CODE_LEAD_MINUTES = 60  # self-guided door code shown this long before
 
 
 class DevelopmentConfig(Config):

@@ -92,3 +92,60 @@ def gen_prospect(**fields) -> Prospect:
     db.session.add(prospect)
     db.session.flush()
     return prospect
+
+
+def gen_tour_type(prop: Property | None = None, kind: str = "guided", **fields):
+    """A tour type open Monday to Sunday 9-17, plus one agent working the same hours."""
+    from datetime import time
+
+    from portal.models import OpeningHours, TourType
+
+    prop = prop or gen_property()
+    values = {
+        "name": {"guided": "Guided tour", "self_guided": "Self-guided tour"}.get(kind, "Video"),
+        "duration_minutes": 30,
+        "interval_minutes": 30,
+        "min_notice_minutes": 60,
+        "horizon_days": 14,
+    }
+    values.update(fields)
+    tour_type = TourType(property_id=prop.id, kind=kind, **values)
+    db.session.add(tour_type)
+    if not prop_has_hours(prop):
+        for weekday in range(7):
+            db.session.add(
+                OpeningHours(property_id=prop.id, weekday=weekday, opens=time(9), closes=time(17))
+            )
+    db.session.flush()
+    return tour_type
+
+
+def prop_has_hours(prop: Property) -> bool:
+    import sqlalchemy as sa
+
+    from portal.models import OpeningHours
+
+    return bool(
+        db.session.scalar(sa.select(OpeningHours.id).where(OpeningHours.property_id == prop.id))
+    )
+
+
+def gen_agent(prop: Property, **hours) -> StaffUser:
+    """An agent who tours ``prop`` every day 9-17 (or ``starts``/``ends`` times)."""
+    from datetime import time
+
+    from portal.models import AgentHours, PropertyAgent
+
+    agent = gen_staff("agent")
+    db.session.add(PropertyAgent(property_id=prop.id, staff_id=agent.id))
+    for weekday in range(7):
+        db.session.add(
+            AgentHours(
+                staff_id=agent.id,
+                weekday=weekday,
+                starts=hours.get("starts", time(9)),
+                ends=hours.get("ends", time(17)),
+            )
+        )
+    db.session.flush()
+    return agent

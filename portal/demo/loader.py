@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.auth.services import create_staff
+from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
 
@@ -44,10 +45,13 @@ class DemoReport:
     units: int = 0
     staff: dict[str, str] = field(default_factory=dict)  # email -> new password
     prospects: int = 0
+    tour_setup: int = 0  # tour types, hours, holidays and agent links added
 
     @property
     def added_anything(self) -> bool:
-        return bool(self.properties or self.units or self.staff or self.prospects)
+        return bool(
+            self.properties or self.units or self.staff or self.prospects or self.tour_setup
+        )
 
 
 def read_communities(path: Path = COMMUNITIES_FILE) -> list[dict]:
@@ -83,6 +87,7 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
 
     report.prospects = load_demo_prospects(today)
     db.session.flush()
+    report.tour_setup = load_tour_setup()
     return report
 
 

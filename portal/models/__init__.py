@@ -1,5 +1,15 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from portal.models.availability import (
+    GRID_MINUTES,
+    TOUR_KINDS,
+    AgentHours,
+    AgentOverride,
+    OpeningHours,
+    PropertyAgent,
+    PropertyHoliday,
+    TourType,
+)
 from portal.models.contact_preference import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference
 from portal.models.favourite import Favourite
 from portal.models.magic_link import MagicLink
@@ -10,6 +20,16 @@ from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Prope
 from portal.models.prospect import LIFECYCLE_STAGES, Prospect
 from portal.models.signals import SIGNAL_KINDS, BrowsingSignal
 from portal.models.staff import STAFF_ROLES, StaffUser
+from portal.models.tour import (
+    ACTIVE_STATUSES,
+    TOUR_CONTACT_CHANNELS,
+    TOUR_STATUSES,
+    SlotCapacity,
+    SlotClaim,
+    Tour,
+    TourReminder,
+    TourStatusChange,
+)
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
@@ -23,6 +43,22 @@ __all__ = [
     "Favourite",
     "MagicLink",
     "PriorityVersion",
+    "ACTIVE_STATUSES",
+    "TOUR_CONTACT_CHANNELS",
+    "GRID_MINUTES",
+    "TOUR_KINDS",
+    "TOUR_STATUSES",
+    "AgentHours",
+    "AgentOverride",
+    "OpeningHours",
+    "PropertyAgent",
+    "PropertyHoliday",
+    "SlotCapacity",
+    "SlotClaim",
+    "Tour",
+    "TourReminder",
+    "TourStatusChange",
+    "TourType",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",
     "OUTBOX_STATUSES",

@@ -1,6 +1,6 @@
 """Consent banner choice, the browsing-signal beacon and first-visit source capture."""
 
-from flask import abort, redirect, render_template, session, url_for
+from flask import abort, has_request_context, redirect, render_template, session, url_for
 
 from portal.errors import api_error
 from portal.extensions import db, limiter
@@ -17,6 +17,8 @@ bp.before_app_request(capture_request_touch)
 
 @bp.app_context_processor
 def prospect_template_context():
+    if not has_request_context():  # emails and jobs render without a visitor
+        return {}
     return {"consent_choice": consent_choice(), "current_prospect": current_prospect()}
 
 

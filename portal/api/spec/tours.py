@@ -1,0 +1,274 @@
+"""/listings/{id}/tour-slots, /tours and /tours/{token} (reschedule, cancel)."""
+
+from portal.api.spec.common import json_body
+from portal.models.tour import TOUR_CONTACT_CHANNELS, TOUR_STATUSES
+from portal.tours.forms import PRIORITIES
+
+_INSTANT = {"type": "string", "format": "date-time"}
+_TOKEN = {
+    "name": "token",
+    "in": "path",
+    "required": True,
+    "description": "The tour's 128-bit manage token (from the booking response or the email)",
+    "schema": {"type": "string", "minLength": 22, "maxLength": 22},
+}
+_KINDS = {"enum": ["guided", "self_guided", "video"]}
+_PRIORITIES = {"type": "array", "items": {"enum": list(PRIORITIES)}}
+
+_SLOT = {
+    "type": "object",
+    "required": ["start", "end", "start_utc"],
+    "properties": {
+        "start": {**_INSTANT, "description": "Local start with the property's UTC offset"},
+        "end": {**_INSTANT, "description": "Local end with the property's UTC offset"},
+        "start_utc": {**_INSTANT, "description": "The value to send back when booking"},
+        "remaining": {"type": "integer", "minimum": 1, "description": "Self-guided places left"},
+    },
+    "additionalProperties": False,
+}
+
+_SLOT_LIST = {
+    "type": "object",
+    "required": ["listing_id", "type", "time_zone", "slots"],
+    "properties": {
+        "listing_id": {"type": "integer"},
+        "type": _KINDS,
+        "time_zone": {"type": "string", "description": "IANA time zone of the property"},
+        "slots": {"type": "array", "items": {"$ref": "#/components/schemas/TourSlot"}},
+    },
+    "additionalProperties": False,
+}
+
+_BOOKING_REQUEST = {
+    "type": "object",
+    "required": ["listing_id", "type", "start", "name", "email"],
+    "properties": {
+        "listing_id": {"type": "integer"},
+        "type": _KINDS,
+        "start": {**_INSTANT, "description": "A slot start from tour-slots, with its offset"},
+        "name": {"type": "string", "maxLength": 120},
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        "phone": {"type": "string", "maxLength": 40},
+        "contact_channel": {"enum": list(TOUR_CONTACT_CHANNELS), "default": "email"},
+        "priorities": _PRIORITIES,
+        "priorities_note": {"type": "string", "maxLength": 500},
+        "idempotency_key": {
+            "type": "string",
+            "pattern": "^[A-Za-z0-9_-]{16,64}$",
+            "description": "Or the Idempotency-Key header: a retry returns the same tour",
+        },
+    },
+}
+
+_TOUR = {
+    "type": "object",
+    "required": [
+        "status",
+        "type",
+        "type_name",
+        "start",
+        "end",
+        "time_zone",
+        "sequence",
+        "property",
+        "name",
+        "email",
+        "contact_channel",
+        "priorities",
+        "manage_url",
+        "calendar_url",
+    ],
+    "properties": {
+        "status": {"enum": list(TOUR_STATUSES)},
+        "type": _KINDS,
+        "type_name": {"type": "string"},
+        "start": _INSTANT,
+        "end": _INSTANT,
+        "time_zone": {"type": "string"},
+        "sequence": {"type": "integer", "minimum": 0},
+        "listing_id": {"type": ["integer", "null"]},
+        "property": {
+            "type": "object",
+            "required": ["id", "name", "address"],
+            "properties": {
+                "id": {"type": "integer"},
+                "name": {"type": "string"},
+                "address": {"type": "string"},
+            },
+            "additionalProperties": False,
+        },
+        "agent_name": {"type": ["string", "null"]},
+        "video_room_url": {"type": ["string", "null"], "format": "uri"},
+        "access_code": {
+            "type": ["string", "null"],
+            "description": "Self-guided door code, only shortly before the tour",
+        },
+        "name": {"type": "string"},
+        "email": {"type": "string"},
+        "phone": {"type": "string"},
+        "contact_channel": {"enum": list(TOUR_CONTACT_CHANNELS)},
+        "priorities": {"type": "array", "items": {"type": "string"}},
+        "priorities_note": {"type": "string"},
+        "manage_url": {"type": "string", "format": "uri"},
+        "calendar_url": {"type": "string", "format": "uri"},
+    },
+    "additionalProperties": False,
+}
+
+_SLOT_TAKEN = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "alternatives"],
+            "properties": {
+                "code": {"const": "slot_taken"},
+                "message": {"type": "string"},
+                "alternatives": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/TourSlot"},
+                },
+            },
+        }
+    },
+}
+
+
+def _errors(*codes: str) -> dict:
+    texts = {
+        "400": "The request is not valid",
+        "404": "No such listing, tour type or tour",
+        "409": "The time was just taken (alternatives enclosed) or the tour cannot change",
+        "422": "A field is not valid; nothing was stored",
+        "429": "Too many requests",
+    }
+    return {c: {"description": texts[c], "content": json_body("Error")} for c in codes}
+
+
+def _taken() -> dict:
+    return {"409": {"description": "The time was just taken", "content": json_body("SlotTaken")}}
+
+
+PATHS = {
+    "/listings/{id}/tour-slots": {
+        "get": {
+            "operationId": "listTourSlots",
+            "summary": "Free tour times of a listing, in the property's time zone (agent-free)",
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {"name": "type", "in": "query", "required": True, "schema": _KINDS},
+                {
+                    "name": "from",
+                    "in": "query",
+                    "description": "First local day (default: today)",
+                    "schema": {"type": "string", "format": "date"},
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "description": "Last local day (default: the booking horizon, at most 31 days)",
+                    "schema": {"type": "string", "format": "date"},
+                },
+            ],
+            "responses": {
+                "200": {"description": "Free slots", "content": json_body("TourSlotList")},
+                **_errors("400", "404"),
+            },
+        }
+    },
+    "/tours": {
+        "post": {
+            "operationId": "bookTour",
+            "summary": "Book a tour; no account needed",
+            "parameters": [
+                {
+                    "name": "Idempotency-Key",
+                    "in": "header",
+                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
+                }
+            ],
+            "requestBody": {"required": True, "content": json_body("TourBookingRequest")},
+            "responses": {
+                "201": {"description": "Booked", "content": json_body("TourCreated")},
+                "200": {
+                    "description": "Already booked with this idempotency key",
+                    "content": json_body("TourCreated"),
+                },
+                **_errors("400", "422", "429"),
+                **_taken(),
+            },
+        }
+    },
+    "/tours/{token}": {
+        "get": {
+            "operationId": "getTour",
+            "summary": "The tour behind a manage token",
+            "parameters": [_TOKEN],
+            "responses": {
+                "200": {"description": "The tour", "content": json_body("Tour")},
+                **_errors("404"),
+            },
+        },
+        "post": {
+            "operationId": "updateTourAnswers",
+            "summary": "Update the 'what matters to you' answers",
+            "parameters": [_TOKEN],
+            "requestBody": {"required": True, "content": json_body("TourAnswers")},
+            "responses": {
+                "200": {"description": "The tour", "content": json_body("Tour")},
+                **_errors("400", "404", "422", "429"),
+            },
+        },
+    },
+    "/tours/{token}/reschedule": {
+        "post": {
+            "operationId": "rescheduleTour",
+            "summary": "Move the tour to another free slot (calendar SEQUENCE goes up)",
+            "parameters": [_TOKEN],
+            "requestBody": {"required": True, "content": json_body("TourReschedule")},
+            "responses": {
+                "200": {"description": "The moved tour", "content": json_body("Tour")},
+                **_errors("400", "404", "422", "429"),
+                **_taken(),
+            },
+        }
+    },
+    "/tours/{token}/cancel": {
+        "post": {
+            "operationId": "cancelTour",
+            "summary": "Cancel the tour (a METHOD:CANCEL invitation is emailed)",
+            "parameters": [_TOKEN],
+            "responses": {
+                "200": {"description": "The cancelled tour", "content": json_body("Tour")},
+                **_errors("404", "409", "429"),
+            },
+        }
+    },
+}
+
+SCHEMAS = {
+    "TourSlot": _SLOT,
+    "TourSlotList": _SLOT_LIST,
+    "TourBookingRequest": _BOOKING_REQUEST,
+    "Tour": _TOUR,
+    "TourCreated": {
+        "type": "object",
+        "required": ["token", "tour"],
+        "properties": {"token": {"type": "string"}, "tour": {"$ref": "#/components/schemas/Tour"}},
+        "additionalProperties": False,
+    },
+    "TourReschedule": {
+        "type": "object",
+        "required": ["start"],
+        "properties": {"start": _INSTANT},
+    },
+    "TourAnswers": {
+        "type": "object",
+        "properties": {
+            "priorities": _PRIORITIES,
+            "priorities_note": {"type": "string", "maxLength": 500},
+        },
+    },
+    "SlotTaken": _SLOT_TAKEN,
+}

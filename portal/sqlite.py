@@ -1,0 +1,30 @@
+"""SQLite settings for concurrent writers (gunicorn workers, threads).
+
+WAL lets readers run while one connection writes, and the busy timeout makes a
+second writer wait for the lock instead of failing at once with "database is
+locked"; tour booking relies on both when many visitors book at the same moment.
+"""
+
+import sqlite3
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+BUSY_TIMEOUT_MS = 15_000
+
+
+def _on_connect(dbapi_connection, connection_record) -> None:
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+    finally:
+        cursor.close()
+
+
+def register_sqlite_pragmas() -> None:
+    if not event.contains(Engine, "connect", _on_connect):
+        event.listen(Engine, "connect", _on_connect)

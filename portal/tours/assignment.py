@@ -1,0 +1,92 @@
+"""Staff actions on tours: confirm a request, reassign the agent, record the outcome.
+
+Confirming and reassigning go through the same claim rows as booking, so neither
+can create an overlap: a request already holds its time, and a reassignment claims
+the new agent's cells under the same unique constraint.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import PropertyAgent, SlotClaim, StaffUser, Tour
+from portal.tours import claims, notices
+from portal.tours.availability import rules_for
+from portal.tours.booking import BookingError, TourClosed, record_status
+from portal.tours.slots import grid_cells, occupied
+
+
+class AgentBusy(BookingError):
+    """The chosen agent is not free at the tour's time."""
+
+
+def confirm_request(tour: Tour, *, now: datetime, actor: str) -> Tour:
+    """Confirm a pending request before it expires; its held time becomes a confirmed tour.
+
+    :param actor: ``prospect`` (allowed only where the tour type lets visitors confirm
+        from the emailed link) or ``staff:<id>`` (always allowed).
+    """
+    if tour.status != "requested":
+        raise TourClosed("Only a pending request can be confirmed.")
+    if actor == "prospect" and tour.tour_type.confirmation != "visitor":
+        raise TourClosed("Our team confirms this request; we will email you.")
+    if tour.expires_at is not None and tour.expires_at <= now:
+        raise TourClosed("This request has expired; its time has been released.")
+    if tour.tour_type.needs_agent:
+        # The request's claim is the guarantee; make sure it is still there.
+        held = db.session.scalar(
+            sa.select(sa.func.count(SlotClaim.id)).where(SlotClaim.tour_id == tour.id)
+        )
+        if not held:
+            raise TourClosed("This request no longer holds its time.")
+    tour.expires_at = None
+    tour.sequence += 1
+    record_status(tour, "confirmed", actor)
+    notices.queue(tour, "confirmed", now=now)
+    return tour
+
+
+def reassign_tour(tour: Tour, agent_id: int, *, now: datetime, actor: str) -> Tour:
+    """Give an agent-led tour to another agent of the property, who must be free then."""
+    if not tour.is_active or tour.starts_at <= now:
+        raise TourClosed("Only an upcoming active tour can be reassigned.")
+    if not tour.tour_type.needs_agent:
+        raise BookingError("Self-guided tours have no agent.")
+    if agent_id == tour.agent_id:
+        raise BookingError("That agent already has this tour.")
+    serves = db.session.scalar(
+        sa.select(PropertyAgent.id)
+        .join(StaffUser, StaffUser.id == PropertyAgent.staff_id)
+        .where(
+            PropertyAgent.property_id == tour.property_id,
+            PropertyAgent.staff_id == agent_id,
+            StaffUser.active.is_(True),
+        )
+    )
+    if serves is None:
+        raise BookingError("That agent does not lead tours at this property.")
+    cells = grid_cells(occupied(tour.starts_at, rules_for(tour.tour_type)))
+    if db.session.scalar(
+        sa.select(SlotClaim.id).where(
+            SlotClaim.agent_id == agent_id, SlotClaim.cell_start.in_(cells)
+        )
+    ):
+        raise AgentBusy("That agent has another tour at this time.")
+    claims.release_agent_time(tour)
+    # A concurrent booking that wins meanwhile raises IntegrityError here (409 at the boundary).
+    claims.claim_agent_time(tour, agent_id, rules_for(tour.tour_type))
+    previous = tour.agent_id
+    tour.agent_id = agent_id
+    record_status(tour, tour.status, actor, f"reassigned from agent {previous} to {agent_id}")
+    return tour
+
+
+def record_outcome(tour: Tour, outcome: str, *, now: datetime, actor: str) -> Tour:
+    """Mark a tour that has started as completed or as a no-show."""
+    if outcome not in ("completed", "no_show"):
+        raise BookingError("Unknown outcome.")
+    if tour.status not in ("confirmed", "rescheduled") or tour.starts_at > now:
+        raise TourClosed("Only a confirmed tour that has started can be marked.")
+    record_status(tour, outcome, actor)
+    return tour

@@ -1,0 +1,246 @@
+"""Book, move and cancel tours. Every function flushes; the caller commits.
+
+The availability check here gives a friendly answer; the guarantee against double
+booking is in ``claims`` (database constraints), which every activating path calls.
+Callers commit through ``portal.tours.transaction.commit_booking`` so that a lost
+race is rolled back and answered like any other taken slot.
+"""
+
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import Prospect, Tour, TourStatusChange, TourType, Unit
+from portal.tours import claims, notices, reminders
+from portal.tours.availability import rules_for, slots_by_day
+from portal.tours.settings import TourSettings
+from portal.tours.slots import Slot, bookable, candidate_starts, nearest
+
+
+class BookingError(Exception):
+    """A booking request that cannot be carried out, with a message for the visitor."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class InvalidSlot(BookingError):
+    """The time is not one we offer: past, off the grid, outside hours or the horizon."""
+
+
+class SlotTaken(BookingError):
+    """Someone else has the time; ``alternatives`` are the nearest free slots."""
+
+    def __init__(self, message: str, alternatives: list[Slot] | None = None):
+        super().__init__(message, "start")
+        self.alternatives = alternatives or []
+
+
+class TourClosed(BookingError):
+    """The tour can no longer be changed (cancelled, over, or expired)."""
+
+
+TAKEN_MESSAGE = "Sorry, this time was just taken. Please pick another one."
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str
+    phone: str = ""
+    channel: str = "email"
+    priorities: list[str] = field(default_factory=list)
+    priorities_note: str = ""
+
+
+def find_or_create_prospect(contact: Contact) -> Prospect:
+    """The prospect with this email, created if new (safe against concurrent first bookings)."""
+    email = contact.email.strip().lower()
+    claims.insert_ignoring_conflict(
+        Prospect, {"email": email, "name": contact.name, "phone": contact.phone}, ["email"]
+    )
+    return db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
+
+
+def alternatives_near(
+    tour_type: TourType, start: datetime, now: datetime, ignore_tour: Tour | None = None
+) -> list[Slot]:
+    tz_day = start.astimezone(rules_for(tour_type).time_zone).date()
+    days = slots_by_day(
+        tour_type,
+        tz_day - timedelta(days=1),
+        tz_day + timedelta(days=2),
+        now,
+        ignore_tour=ignore_tour,
+    )
+    return nearest([s for day in days.values() for s in day if s.start != start], start)
+
+
+def check_slot(
+    tour_type: TourType, start: datetime, now: datetime, ignore_tour: Tour | None = None
+) -> Slot:
+    """The free slot starting at ``start``, or a clear reason why it cannot be booked."""
+    if start.tzinfo is None:
+        raise InvalidSlot("Give the time with its time zone.", "start")
+    if start <= now:
+        raise InvalidSlot("That time has already passed.", "start")
+    rules = rules_for(tour_type)
+    day = start.astimezone(rules.time_zone).date()
+    if start not in candidate_starts(rules, day):
+        raise InvalidSlot("We do not offer tours at that time.", "start")
+    if not bookable(start, rules, now):
+        raise InvalidSlot("That time is too soon or too far ahead to book.", "start")
+    for slot in slots_by_day(tour_type, day, day, now, ignore_tour=ignore_tour)[day]:
+        if slot.start == start:
+            return slot
+    raise SlotTaken(TAKEN_MESSAGE, alternatives_near(tour_type, start, now, ignore_tour))
+
+
+def record_status(tour: Tour, status: str, actor: str, note: str = "") -> None:
+    tour.history.append(
+        TourStatusChange(
+            from_status=tour.status,
+            to_status=status,
+            starts_at=tour.starts_at,
+            actor=actor,
+            note=note,
+        )
+    )
+    tour.status = status
+
+
+def _hold(tour: Tour, slot: Slot, now: datetime) -> None:
+    rules = rules_for(tour.tour_type)
+    if tour.tour_type.needs_agent:
+        # Prefer the agent the tour already has; otherwise the least loaded one free.
+        agent_id = tour.agent_id if tour.agent_id in slot.agent_ids else slot.agent_ids[0]
+        tour.agent_id = agent_id
+    else:
+        agent_id = None
+    try:
+        claims.hold(tour, rules, agent_id)
+    except claims.PlaceTaken:
+        raise SlotTaken(
+            TAKEN_MESSAGE, alternatives_near(tour.tour_type, tour.starts_at, now, tour)
+        ) from None
+
+
+def _tour_with_key(idempotency_key: str | None) -> Tour | None:
+    if not idempotency_key:
+        return None
+    return db.session.scalar(sa.select(Tour).where(Tour.idempotency_key == idempotency_key))
+
+
+def book_tour(
+    tour_type: TourType,
+    start: datetime,
+    contact: Contact,
+    *,
+    now: datetime,
+    settings: TourSettings,
+    unit: Unit | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[Tour, bool]:
+    """Book a tour; returns ``(tour, created)``. A repeated idempotency key returns the first."""
+    if (existing := _tour_with_key(idempotency_key)) is not None:
+        return existing, False
+    if not tour_type.active:
+        raise InvalidSlot("That kind of tour is not offered here.", "type")
+    if unit is not None and unit.property_id != tour_type.property_id:
+        raise InvalidSlot("That kind of tour is not offered for this home.", "type")
+    release_expired_requests(now)
+    try:
+        slot = check_slot(tour_type, start, now)
+    except SlotTaken:
+        # A double submit racing its twin: the twin may have just booked this very time.
+        if (existing := _tour_with_key(idempotency_key)) is not None:
+            return existing, False
+        raise
+    review = tour_type.confirmation != "instant"
+    tour = Tour(
+        token=secrets.token_urlsafe(16),
+        uid=f"{uuid.uuid4().hex}@doorstep",
+        idempotency_key=idempotency_key or None,
+        property_id=tour_type.property_id,
+        tour_type=tour_type,
+        unit_id=unit.id if unit else None,
+        prospect=find_or_create_prospect(contact),
+        starts_at=slot.start,
+        ends_at=slot.end,
+        expires_at=now + timedelta(hours=tour_type.hold_hours) if review else None,
+        name=contact.name,
+        email=contact.email.strip(),
+        phone=contact.phone,
+        contact_channel=contact.channel,
+        priorities=list(contact.priorities),
+        priorities_note=contact.priorities_note,
+    )
+    if tour_type.kind == "video":
+        tour.video_room_url = f"{settings.video_base_url}/doorstep-{secrets.token_urlsafe(16)}"
+    if tour_type.kind == "self_guided":
+        tour.access_code = f"{secrets.randbelow(10**6):06d}"
+    record_status(tour, "requested" if review else "confirmed", "prospect")
+    db.session.add(tour)
+    db.session.flush()
+    _hold(tour, slot, now)
+    reminders.plan(tour, now, settings)
+    notices.queue(tour, "requested" if review else "confirmed")
+    return tour, True
+
+
+def _ensure_changeable(tour: Tour, now: datetime) -> None:
+    if not tour.is_active:
+        raise TourClosed("This tour has been cancelled or has already taken place.")
+    if tour.starts_at <= now:
+        raise TourClosed("This tour has already started, so it can no longer be changed.")
+
+
+def reschedule_tour(
+    tour: Tour, start: datetime, *, now: datetime, settings: TourSettings, actor: str = "prospect"
+) -> Tour:
+    """Move an active tour to another free slot; the calendar sequence goes up."""
+    _ensure_changeable(tour, now)
+    if start == tour.starts_at:
+        raise InvalidSlot("That is already the time of your tour.", "start")
+    slot = check_slot(tour.tour_type, start, now, ignore_tour=tour)
+    claims.release(tour)
+    tour.starts_at, tour.ends_at = slot.start, slot.end
+    tour.sequence += 1
+    _hold(tour, slot, now)
+    record_status(tour, "requested" if tour.status == "requested" else "rescheduled", actor)
+    reminders.plan(tour, now, settings)
+    notices.queue(tour, "rescheduled")
+    return tour
+
+
+def cancel_tour(
+    tour: Tour, *, now: datetime, by: str = "prospect", actor: str = "prospect"
+) -> Tour:
+    """Cancel an active tour: its time, reminders and calendar entry go in one transaction."""
+    _ensure_changeable(tour, now)
+    claims.release(tour)
+    tour.sequence += 1
+    record_status(tour, "cancelled_by_staff" if by == "staff" else "cancelled_by_prospect", actor)
+    reminders.cancel(tour)
+    notices.queue(tour, "cancelled")
+    return tour
+
+
+def release_expired_requests(now: datetime) -> int:
+    """Requests nobody confirmed in time give their slot back."""
+    expired = db.session.scalars(
+        sa.select(Tour).where(Tour.status == "requested", Tour.expires_at <= now)
+    ).all()
+    for tour in expired:
+        claims.release(tour)
+        tour.sequence += 1
+        record_status(tour, "expired", "system", "not confirmed in time")
+        reminders.cancel(tour)
+        notices.queue(tour, "expired")
+    return len(expired)

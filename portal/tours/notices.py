@@ -1,0 +1,75 @@
+"""Emails about a tour, each with the current .ics attached, queued in the outbox.
+
+Queued in the caller's transaction: nothing is sent unless the change commits. The
+dedupe key names the tour, the kind of notice and the calendar sequence, so a
+retried request never mails twice and every real change mails once.
+"""
+
+from datetime import datetime
+
+from flask import current_app, has_request_context, url_for
+
+from portal.mail.outbox import Attachment, queue_email
+from portal.mail.render import render_email
+from portal.models import Tour
+from portal.models.base import utcnow
+from portal.tours.calendar import tour_calendar
+from portal.tours.settings import TourSettings
+
+SUBJECTS = {
+    "confirmed": "Your tour of {place} is booked",
+    "requested": "We received your tour request for {place}",
+    "rescheduled": "Your tour of {place} has moved",
+    "cancelled": "Your tour of {place} is cancelled",
+    "expired": "Your tour request for {place} has expired",
+    "reminder": "Reminder: your tour of {place}",
+}
+
+
+def manage_url(tour: Tour) -> str:
+    """The manage link; outside a request (reminders from cron) built from PORTAL_BASE_URL."""
+    if has_request_context() or current_app.config.get("SERVER_NAME"):
+        return url_for("tours.manage", token=tour.token, _external=True)
+    return f"{current_app.config['PORTAL_BASE_URL'].rstrip('/')}/tours/m/{tour.token}"
+
+
+def access_code_released(tour: Tour, now: datetime, settings: TourSettings) -> bool:
+    """A self-guided access code is shown only shortly before the tour, never earlier."""
+    return (
+        tour.access_code is not None
+        and tour.is_active
+        and tour.status != "requested"
+        and tour.starts_at - settings.access_code_lead <= now <= tour.ends_at
+    )
+
+
+def queue(
+    tour: Tour,
+    kind: str,
+    *,
+    now: datetime | None = None,
+    settings: TourSettings | None = None,
+    key: str = "",
+) -> None:
+    now = now or utcnow()
+    settings = settings or TourSettings.from_config(current_app.config)
+    link = manage_url(tour)
+    ics = tour_calendar(tour, manage_url=link, organizer=current_app.config["MAIL_FROM"], now=now)
+    method = "REQUEST" if tour.is_active else "CANCEL"
+    rendered = render_email(
+        "tour_notice",
+        SUBJECTS[kind].format(place=tour.property.name),
+        tour=tour,
+        kind=kind,
+        manage_url=link,
+        show_access_code=access_code_released(tour, now, settings),
+    )
+    queue_email(
+        to=tour.email,
+        subject=rendered.subject,
+        text=rendered.text,
+        html=rendered.html,
+        kind=f"tour_{kind}",
+        attachments=[Attachment("tour.ics", f"text/calendar; method={method}", ics)],
+        dedupe_key=f"tour:{tour.uid}:{kind}:{tour.sequence}" + (f":{key}" if key else ""),
+    )

@@ -1,0 +1,103 @@
+"""Tour reminders: rows planned with the booking, claimed atomically by the sender.
+
+Each (tour, kind) has one row. A reschedule re-plans the same rows and a cancel marks
+them cancelled, in the same transaction as the change, so a reminder can never go out
+for a time that no longer holds. Reminders whose moment has already passed when they
+are planned are skipped rather than sent late.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import ACTIVE_STATUSES, Tour, TourReminder
+from portal.tours import notices
+from portal.tours.settings import TourSettings
+
+log = logging.getLogger(__name__)
+
+
+def plan(tour: Tour, now: datetime, settings: TourSettings) -> None:
+    """Create or supersede the tour's reminders for its current time (flushes)."""
+    existing = {
+        r.kind: r
+        for r in db.session.scalars(sa.select(TourReminder).where(TourReminder.tour_id == tour.id))
+    }
+    for minutes in settings.reminder_minutes:
+        kind = f"{minutes}m"
+        due = tour.starts_at - timedelta(minutes=minutes)
+        row = existing.get(kind) or TourReminder(tour_id=tour.id, kind=kind)
+        row.due_at = due
+        row.sequence = tour.sequence
+        row.sent_at = None
+        row.status = "pending" if due > now else "skipped"
+        db.session.add(row)
+    db.session.flush()
+
+
+def cancel(tour: Tour) -> None:
+    db.session.execute(
+        sa.update(TourReminder)
+        .where(TourReminder.tour_id == tour.id, TourReminder.status == "pending")
+        .values(status="cancelled")
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _claim(reminder_id: int, now: datetime) -> bool:
+    """Mark one due reminder sent; False if another sender took it or the tour is over."""
+    active_and_ahead = (
+        sa.select(Tour.id)
+        .where(
+            Tour.id == TourReminder.tour_id,
+            Tour.status.in_(ACTIVE_STATUSES),
+            Tour.starts_at > now,
+            Tour.sequence == TourReminder.sequence,
+        )
+        .exists()
+    )
+    result = db.session.execute(
+        sa.update(TourReminder)
+        .where(
+            TourReminder.id == reminder_id,
+            TourReminder.status == "pending",
+            TourReminder.due_at <= now,
+            active_and_ahead,
+        )
+        .values(status="sent", sent_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def send_due(now: datetime, settings: TourSettings, limit: int = 500) -> dict[str, int]:
+    """Queue the email of every due reminder (a job boundary: commits per reminder).
+
+    The claim and the queued email commit together, so a reminder is queued exactly
+    once even with several senders running; delivery then goes through the outbox.
+    """
+    counts = {"sent": 0, "skipped": 0}
+    due = db.session.scalars(
+        sa.select(TourReminder.id)
+        .where(TourReminder.status == "pending", TourReminder.due_at <= now)
+        .order_by(TourReminder.due_at)
+        .limit(limit)
+    ).all()
+    for reminder_id in due:
+        if _claim(reminder_id, now):
+            reminder = db.session.get(TourReminder, reminder_id)
+            notices.queue(reminder.tour, "reminder", now=now, settings=settings, key=reminder.kind)
+            counts["sent"] += 1
+        else:
+            # Claimed elsewhere, or the tour moved on: make sure it never goes out late.
+            db.session.execute(
+                sa.update(TourReminder)
+                .where(TourReminder.id == reminder_id, TourReminder.status == "pending")
+                .values(status="skipped")
+                .execution_options(synchronize_session=False)
+            )
+            counts["skipped"] += 1
+        db.session.commit()
+    return counts
