@@ -133,7 +133,7 @@ def test_refusing_consent_drops_the_campaign_source(client):
 
 def test_a_prospect_created_meanwhile_is_reused():
     """If the email exists already (e.g. created by a booking), sign-in uses that prospect."""
-    from portal.prospects.magic_links import find_or_create_prospect
+    from portal.prospects.records import find_or_create_prospect
 
     existing = gen_prospect(email="pia@example.com")
     assert find_or_create_prospect("PIA@example.com") is existing

@@ -17,6 +17,7 @@ from portal.tours.booking import (
     SlotTaken,
     book_tour,
     cancel_tour,
+    record_tour_answers,
     reschedule_tour,
 )
 from portal.tours.forms import (
@@ -241,8 +242,7 @@ def update_tour(token: str):
     form = _answers_form(body)
     if not form.validate():
         return api_error(422, "invalid_tour", "Some fields are not valid.", field_errors(form))
-    tour.priorities = list(form.priorities.data or [])
-    tour.priorities_note = (form.note.data or "").strip()
+    record_tour_answers(tour, form.priorities.data or [], form.note.data or "")
     db.session.commit()
     return jsonify(tour_json(tour))
 

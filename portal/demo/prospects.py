@@ -12,8 +12,8 @@ from portal.extensions import db
 from portal.listings.services import LISTED_STATUSES
 from portal.models import Favourite, Prospect, Unit
 from portal.prospects.lifecycle import advance_lifecycle
-from portal.prospects.magic_links import find_or_create_prospect
 from portal.prospects.priorities import Priorities, record_priorities
+from portal.prospects.records import find_or_create_prospect
 from portal.prospects.signals import record_signal
 
 DEMO_PROSPECTS = (

@@ -13,9 +13,11 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
+from portal.auth.services import normalise_email
 from portal.extensions import db
 from portal.models import MagicLink, Prospect
 from portal.models.base import utcnow
+from portal.prospects.records import find_or_create_prospect
 
 LINK_LIFETIME = timedelta(minutes=20)
 _SALT = "prospect-magic-link"
@@ -34,10 +36,6 @@ class LinkProblem(Exception):
 class IssuedLink:
     token: str
     link: MagicLink
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -107,21 +105,4 @@ def redeem_link(token: str, *, secret_key: str, now: datetime | None = None) -> 
     db.session.refresh(link)
     prospect = find_or_create_prospect(link.email, now=now)
     prospect.last_seen_at = now
-    return prospect
-
-
-def find_or_create_prospect(email: str, *, now: datetime | None = None) -> Prospect:
-    """The prospect with this email, created if new (flushes)."""
-    email = normalise_email(email)
-    prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
-    if prospect is not None:
-        return prospect
-    try:
-        # A savepoint: if a simultaneous request (the tour booking, a second tab) created
-        # the same email first, the unique constraint stops us and we use theirs.
-        with db.session.begin_nested():
-            prospect = Prospect(email=email, stage="prospect", stage_changed_at=now or utcnow())
-            db.session.add(prospect)
-    except sa.exc.IntegrityError:
-        prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
     return prospect

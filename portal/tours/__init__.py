@@ -21,4 +21,4 @@ def _keep_tokens_private(response):
     return response
 
 
-from portal.tours import views_book, views_manage  # noqa: E402, F401
+from portal.tours import my_data, views_book, views_manage  # noqa: E402, F401

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import PropertyAgent, SlotClaim, StaffUser, Tour
+from portal.prospects.tour_events import tour_completed
 from portal.tours import claims, notices
 from portal.tours.availability import rules_for
 from portal.tours.booking import BookingError, TourClosed, record_status
@@ -89,4 +90,6 @@ def record_outcome(tour: Tour, outcome: str, *, now: datetime, actor: str) -> To
     if tour.status not in ("confirmed", "rescheduled") or tour.starts_at > now:
         raise TourClosed("Only a confirmed tour that has started can be marked.")
     record_status(tour, outcome, actor)
+    if outcome == "completed":
+        tour_completed(tour, now=now)
     return tour

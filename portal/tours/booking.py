@@ -14,7 +14,9 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import Prospect, Tour, TourStatusChange, TourType, Unit
+from portal.models import Tour, TourStatusChange, TourType, Unit
+from portal.prospects.records import find_or_create_prospect
+from portal.prospects.tour_events import tour_answers_given, tour_booked
 from portal.tours import claims, notices, reminders
 from portal.tours.availability import rules_for, slots_by_day
 from portal.tours.settings import TourSettings
@@ -57,15 +59,6 @@ class Contact:
     channel: str = "email"
     priorities: list[str] = field(default_factory=list)
     priorities_note: str = ""
-
-
-def find_or_create_prospect(contact: Contact) -> Prospect:
-    """The prospect with this email, created if new (safe against concurrent first bookings)."""
-    email = contact.email.strip().lower()
-    claims.insert_ignoring_conflict(
-        Prospect, {"email": email, "name": contact.name, "phone": contact.phone}, ["email"]
-    )
-    return db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
 
 
 def alternatives_near(
@@ -170,7 +163,9 @@ def book_tour(
         property_id=tour_type.property_id,
         tour_type=tour_type,
         unit_id=unit.id if unit else None,
-        prospect=find_or_create_prospect(contact),
+        prospect=find_or_create_prospect(
+            contact.email, name=contact.name, phone=contact.phone, now=now
+        ),
         starts_at=slot.start,
         ends_at=slot.end,
         expires_at=now + timedelta(hours=tour_type.hold_hours) if review else None,
@@ -191,7 +186,15 @@ def book_tour(
     _hold(tour, slot, now)
     reminders.plan(tour, now, settings)
     notices.queue(tour, "requested" if review else "confirmed")
+    tour_booked(tour, now=now)
     return tour, True
+
+
+def record_tour_answers(tour: Tour, priorities: list[str], note: str) -> None:
+    """Keep the "what matters to you" answers on the tour and in the prospect's priorities."""
+    tour.priorities = list(priorities)
+    tour.priorities_note = note.strip()
+    tour_answers_given(tour)
 
 
 def _ensure_changeable(tour: Tour, now: datetime) -> None:

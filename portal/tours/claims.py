@@ -12,20 +12,12 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import SlotCapacity, SlotClaim, Tour, TourType
+from portal.sql import insert_ignoring_conflict
 from portal.tours.slots import SlotRules, grid_cells, occupied
 
 
 class PlaceTaken(Exception):
     """The last self-guided place at this time went to someone else."""
-
-
-def insert_ignoring_conflict(model, values: dict, keys: list[str]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING, on SQLite and PostgreSQL alike."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    db.session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
 
 
 def claim_agent_time(tour: Tour, agent_id: int, rules: SlotRules) -> None:

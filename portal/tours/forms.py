@@ -17,18 +17,11 @@ from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Reg
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.models import TOUR_CONTACT_CHANNELS, TOUR_KINDS
+from portal.prospects.priorities import TOPICS
 from portal.tours.booking import Contact
 
-PRIORITIES = {
-    "commute": "A short commute",
-    "quiet": "A quiet home",
-    "light": "Natural light and a view",
-    "internet": "Fast internet",
-    "outdoors": "Parks and the outdoors nearby",
-    "space": "Space and storage",
-    "pets": "Room for pets",
-    "budget": "Staying on budget",
-}
+# The same topics as the prospect questionnaire: one definition of "what matters".
+PRIORITIES = TOPICS
 PRIORITY_CHOICES = [SelectChoice(key, label) for key, label in PRIORITIES.items()]
 CHANNEL_CHOICES = [
     SelectChoice("email", "Email"),

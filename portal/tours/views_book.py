@@ -14,7 +14,7 @@ from portal.htmx import render_page_or_partial
 from portal.listings.services import get_listing
 from portal.models.base import utcnow
 from portal.tours import bp
-from portal.tours.booking import BookingError, SlotTaken, book_tour
+from portal.tours.booking import BookingError, SlotTaken, book_tour, record_tour_answers
 from portal.tours.forms import BookingForm, PrioritiesForm, contact_from
 from portal.tours.services import plan_days, tour_by_token, tour_type_for, tour_types_for
 from portal.tours.settings import TourSettings
@@ -123,8 +123,7 @@ def about_you(token: str):
         form.priorities.data = list(tour.priorities)
         form.note.data = tour.priorities_note
     elif form.validate():
-        tour.priorities = list(form.priorities.data or [])
-        tour.priorities_note = (form.note.data or "").strip()
+        record_tour_answers(tour, form.priorities.data or [], form.note.data or "")
         db.session.commit()
         return redirect(url_for("tours.manage", token=tour.token, booked=1), 303)
     status = 422 if form.errors else 200

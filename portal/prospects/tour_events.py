@@ -1,0 +1,66 @@
+"""What a tour booking means for the prospect record: one lifecycle, one set of priorities.
+
+The tour booking calls these inside its own transaction, so the lead stage, the
+"tour booked" signal and the answers of the booking's "what matters to you" step
+land (or roll back) together with the tour itself.
+"""
+
+from datetime import datetime
+
+from portal.extensions import db
+from portal.models import ContactPreference, Prospect, Tour
+from portal.prospects.lifecycle import advance_lifecycle
+from portal.prospects.priorities import (
+    NOTES_MAX,
+    Priorities,
+    current_priorities,
+    record_priorities,
+)
+from portal.prospects.signals import record_signal
+
+# Answers that already say "this matters" are not downgraded by a booking checkbox.
+_STRONG = ("important", "must_have")
+
+
+def tour_booked(tour: Tour, *, now: datetime) -> None:
+    """A booked tour makes the prospect a lead and records why (flushes)."""
+    prospect = tour.prospect
+    advance_lifecycle(prospect, "lead", now=now)
+    record_signal("tour_booked", prospect=prospect, unit_id=tour.unit_id, now=now)
+    _adopt_contact_channel(prospect, tour.contact_channel)
+    tour_answers_given(tour)
+
+
+def tour_answers_given(tour: Tour) -> None:
+    """Fold the booking's "what matters to you" answers into the prospect's priorities.
+
+    Each ticked topic becomes at least "important"; the free text is added to the
+    notes. A new priority version is written only if something changed.
+    """
+    if not tour.priorities and not tour.priorities_note:
+        return
+    prospect = tour.prospect
+    current = current_priorities(prospect, None)
+    importance = dict(current.importance)
+    for topic in tour.priorities:
+        if importance.get(topic) not in _STRONG:
+            importance[topic] = "important"
+    notes = current.notes
+    note = (tour.priorities_note or "").strip()
+    if note and note not in notes:
+        notes = f"{notes}\n{note}".strip()[-NOTES_MAX:]  # the newest words matter most
+    answers = Priorities(**{**current.__dict__, "importance": importance, "notes": notes})
+    record_priorities(answers.to_json(), source="prospect", prospect=prospect)
+
+
+def tour_completed(tour: Tour, *, now: datetime) -> None:
+    """A tour that took place moves the prospect to "toured" (flushes)."""
+    advance_lifecycle(tour.prospect, "toured", now=now)
+
+
+def _adopt_contact_channel(prospect: Prospect, channel: str) -> None:
+    # The channel picked at booking is the prospect's first stated preference; a
+    # preference they already saved on their account is theirs and is kept.
+    if db.session.get(ContactPreference, prospect.id) is None:
+        db.session.add(ContactPreference(prospect_id=prospect.id, channel=channel))
+        db.session.flush()
