@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from portal.config import INSTANCE_DIR
 from portal.extensions import db
+from portal.geo.cli import geo
 
 CREDENTIALS_FILE = INSTANCE_DIR / "demo-credentials.json"
 
@@ -15,6 +16,7 @@ CREDENTIALS_FILE = INSTANCE_DIR / "demo-credentials.json"
 def register(app: Flask) -> None:
     app.cli.add_command(demo)
     app.cli.add_command(staff)
+    app.cli.add_command(geo)
 
 
 @click.group()

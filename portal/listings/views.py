@@ -1,24 +1,38 @@
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, jsonify, render_template, request, session
 
+from portal.commute.app_settings import geo_settings
+from portal.commute.destinations import session_destinations
+from portal.extensions import db
+from portal.geo.map_layers import map_layers
+from portal.geo.neighbourhood_store import neighbourhood_of
+from portal.geo.regions import region_covering
 from portal.htmx import render_page_or_partial
 from portal.listings import bp
+from portal.listings.commute import search_with_commute, visitor_commutes
 from portal.listings.forms import ListingFilterForm
-from portal.listings.services import get_listing, search_listings
+from portal.listings.services import get_listing
 
 
 @bp.get("/")
 def index():
     form = ListingFilterForm(request.args)
+    results, status = None, 400
     if form.validate():
-        results = search_listings(
-            form.to_filters(), form.page_number, current_app.config["LISTINGS_PER_PAGE"]
-        )
-        status = 200
-    else:
-        results, status = None, 400
+        results, outcome = search_with_commute(form, current_app.config["LISTINGS_PER_PAGE"])
+        if results is None:
+            form.commute_to.errors = [outcome.message]
+            status = 422
+        else:
+            status = 200
     query = {k: v for k, v in request.args.items() if k != "page" and v}
     html = render_page_or_partial(
-        "listings/index.html", "listings/_results.html", form=form, results=results, query=query
+        "listings/index.html",
+        "listings/_results.html",
+        form=form,
+        results=results,
+        query=query,
+        commutes=visitor_commutes(results.items) if results else {},
+        destinations=session_destinations(session),
     )
     return html, status
 
@@ -28,4 +42,30 @@ def detail(unit_id: int):
     unit = get_listing(unit_id)
     if unit is None:
         abort(404, description="That listing does not exist or is no longer available.")
-    return render_template("listings/detail.html", unit=unit, property=unit.property)
+    summary = neighbourhood_of(unit.property, geo_settings())
+    html = render_template(
+        "listings/detail.html",
+        unit=unit,
+        property=unit.property,
+        neighbourhood=summary.facts if summary else None,
+        commutes=visitor_commutes([unit]).get(unit.id, []),
+        tile_url=current_app.config.get("MAP_TILE_URL"),
+    )
+    # The summary may have been (re)computed just now: keep it for the next visitor.
+    db.session.commit()
+    return html
+
+
+@bp.get("/<int:unit_id>/map.json")
+def map_data(unit_id: int):
+    """Streets and places around the building as GeoJSON, for the offline map."""
+    unit = get_listing(unit_id)
+    if unit is None:
+        abort(404, description="That listing does not exist or is no longer available.")
+    prop = unit.property
+    region = region_covering(prop.lat, prop.lon)
+    if region is None:
+        abort(404, description="We have no map data for this area.")
+    response = jsonify(map_layers(region, prop.lat, prop.lon))
+    response.cache_control.max_age = 3600
+    return response

@@ -1,5 +1,14 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from portal.models.geo import (
+    COMMUTE_MODES,
+    CommuteDestination,
+    GeoAddress,
+    GeoPlace,
+    GeoRegion,
+    NeighbourhoodSummary,
+    TransitRoute,
+)
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
 from portal.models.prospect import Prospect
@@ -7,6 +16,13 @@ from portal.models.staff import STAFF_ROLES, StaffUser
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "COMMUTE_MODES",
+    "CommuteDestination",
+    "GeoAddress",
+    "GeoPlace",
+    "GeoRegion",
+    "NeighbourhoodSummary",
+    "TransitRoute",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",
     "ORIENTATIONS",

@@ -4,9 +4,9 @@ Each section module exposes ``PATHS`` and ``SCHEMAS``; add a new area to ``SECTI
 Tests validate real responses against the assembled document.
 """
 
-from portal.api.spec import common, listings
+from portal.api.spec import common, geo, listings
 
-SECTIONS = [listings]
+SECTIONS = [listings, geo]
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:
