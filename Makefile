@@ -12,7 +12,7 @@ export FLASK_APP := wsgi
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: help run test test-sqlite test-postgres bench lint format clean
+.PHONY: help install chromium run test test-sqlite test-postgres bench lint format clean
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
@@ -42,7 +42,15 @@ run: $(VENV)/.installed
 	@echo "Serving Doorstep on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+# Browser journeys drive Debian's Chromium (Playwright cannot download browsers here).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium (apt-get install -y chromium); they will be skipped."; fi; }
+
+test: $(VENV)/.installed chromium
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== Again on PostgreSQL ($$TEST_DATABASE_URL)"; \

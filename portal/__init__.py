@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
+    from portal.mail.delivery import register as register_outbox_delivery
 
     db.init_app(app)
     # Batch mode lets later migrations ALTER tables on SQLite too.
@@ -45,6 +46,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
+    register_outbox_delivery(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -61,6 +63,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(staff_bp)
     app.register_blueprint(commute_bp)
     app.register_blueprint(api_bp)
+    if app.config.get("DEV_OUTBOX"):
+        from portal.devtools import bp as devtools_bp
+
+        app.register_blueprint(devtools_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

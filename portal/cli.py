@@ -14,8 +14,12 @@ CREDENTIALS_FILE = INSTANCE_DIR / "demo-credentials.json"
 
 
 def register(app: Flask) -> None:
+    from portal.cli_mail import jobs, mail
+
     app.cli.add_command(demo)
     app.cli.add_command(staff)
+    app.cli.add_command(mail)
+    app.cli.add_command(jobs)
     app.cli.add_command(geo)
 
 

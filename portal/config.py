@@ -53,10 +53,22 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a booking form left open overnight must still submit
+    # Email: without MAIL_SMTP_HOST, mail stays in the outbox (readable at /dev/outbox
+    # in development); with it, a background job delivers after each commit.
+    MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST")
+    MAIL_SMTP_PORT = int(os.environ.get("MAIL_SMTP_PORT", "25"))
+    MAIL_SMTP_USERNAME = os.environ.get("MAIL_SMTP_USERNAME")
+    MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD")
+    MAIL_SMTP_STARTTLS = os.environ.get("MAIL_SMTP_STARTTLS") == "1"
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Doorstep <hello@doorstep.example>")
+    # rq (needs REDIS_URL), thread (in-process) or sync (tests); default: rq if Redis is set.
+    JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
+    DEV_OUTBOX = False
 
 
 class DevelopmentConfig(Config):
     DEBUG = False
+    DEV_OUTBOX = True
     SECRET_KEY = Config.SECRET_KEY or "dev-only-not-secret"
 
 
@@ -70,6 +82,9 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    REDIS_URL = None
+    JOBS_BACKEND = "sync"
+    DEV_OUTBOX = True
 
 
 def config_for_environment() -> type[Config]:

@@ -13,7 +13,7 @@ def money(value: int | Decimal | None) -> str:
 
 
 def area(value: Decimal | float) -> str:
-    return f"{Decimal(value):g} m²"
+    return f"{float(value):g} m²"
 
 
 def long_date(value: date | None) -> str:

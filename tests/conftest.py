@@ -126,6 +126,43 @@ def auth(client) -> StaffAuth:
     return StaffAuth(client)
 
 
+def free_port() -> int:
+    """A loopback TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class _Inbox:
+    """Messages received by the local SMTP server, parsed."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback (aiosmtpd); `.inbox.messages` holds what arrived."""
+    from aiosmtpd.controller import Controller
+
+    inbox = _Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    controller.inbox = inbox
+    controller.config = {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port}
+    yield controller
+    controller.stop()
+
+
 @pytest.fixture(scope="session")
 def geo_prepared(tmp_path_factory):
     """The demo extract read and its routing prepared once per session (seconds, not per test)."""

@@ -51,7 +51,8 @@ def test_parks_mapped_as_areas_are_found(geo_region):
     }
     assert ("way", "Esplanadinpuisto") in parks
     kaisaniemi = parks[("relation", "Kaisaniemen puisto")]
-    assert 60.170 < kaisaniemi.lat < 60.177 and 24.940 < kaisaniemi.lon < 24.950
+    assert 60.170 < kaisaniemi.lat < 60.177
+    assert 24.940 < kaisaniemi.lon < 24.950
 
 
 def test_transit_features_of_one_stop_are_merged(geo_region):
@@ -122,7 +123,8 @@ def test_cut_extract_with_missing_nodes_imports(app, tmp_path):
     store_region("cut", prepared)
     db.session.commit()
     park = db.session.scalar(sa.select(GeoPlace).where(GeoPlace.name == "Half a park"))
-    assert park is not None and park.category == "park"
+    assert park is not None
+    assert park.category == "park"
 
 
 def test_extract_without_places_scores_zero(app, runner, tmp_path):
@@ -148,8 +150,10 @@ def test_extract_without_places_scores_zero(app, runner, tmp_path):
 def test_missing_file_and_bad_region_name_are_refused(runner, tmp_path):
     """Clear errors for a file that is not there and a region name we cannot use."""
     result = runner.invoke(args=["geo", "import", str(tmp_path / "nope.osm.pbf")])
-    assert result.exit_code != 0 and "missing or empty" in result.output
+    assert result.exit_code != 0
+    assert "missing or empty" in result.output
     nodes, ways = street_grid()
     path = write_extract(tmp_path / "grid.osm.pbf", nodes, ways)
     result = runner.invoke(args=["geo", "import", str(path), "--name", "../etc"])
-    assert result.exit_code != 0 and "region name" in result.output
+    assert result.exit_code != 0
+    assert "region name" in result.output

@@ -168,3 +168,9 @@ def test_htmx_is_vendored_not_fetched(client):
     assert "cdn" not in html.lower()
     with client.get("/static/vendor/htmx-2.0.4.min.js") as response:
         assert response.status_code == 200
+
+
+def test_card_shows_best_internet_in_one_line(client, listings):
+    """A listing card names the fastest connection the way people say it: "Fibre 1 Gbit/s"."""
+    html = client.get("/listings/").get_data(as_text=True)
+    assert "Fibre 1 Gbit/s" in html

@@ -2,7 +2,7 @@
 neighbourhood summaries and prospects' commute destinations.
 
 Revision ID: b70214f741a3
-Revises: d7fd1bcc9d9c
+Revises: e326d15bd97c
 Create Date: 2026-11-23 12:10:57.706464
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b70214f741a3'
-down_revision = 'd7fd1bcc9d9c'
+down_revision = 'e326d15bd97c'
 branch_labels = None
 depends_on = None
 

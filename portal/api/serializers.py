@@ -45,7 +45,7 @@ def property_json(prop: Property, *, full: bool = False) -> dict:
             "year_built": prop.year_built,
             "floors": prop.floors,
             "internet": [internet_json(s) for s in prop.internet_services],
-            "media": [media_json(m) for m in prop.media if m.unit_id is None],
+            "media": [media_json(m) for m in prop.media],
         }
     return data
 

@@ -184,7 +184,7 @@ def _generate_units(spec: dict, today: date) -> list[dict]:
 def _unit_description(bedrooms: int, floor: int, orientation: str, view: str) -> str:
     rooms = "studio" if bedrooms == 0 else f"{bedrooms}-bedroom home"
     return (
-        f"A {rooms} on floor {floor}, facing {orientation}: {view.lower()}. "
+        f"A {rooms} on floor {floor}. The windows face {orientation}, towards {view}. "
         "Dishwasher, induction hob and storage in the basement."
     )
 

@@ -77,7 +77,11 @@ def search_listings(
     base = _filtered(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     stmt = (
-        base.options(joinedload(Unit.property), selectinload(Unit.media))
+        base.options(
+            # Cards show the building photo and best internet: load them in one go, not per card.
+            joinedload(Unit.property).selectinload(Property.media),
+            joinedload(Unit.property).selectinload(Property.internet_services),
+        )
         .order_by(Unit.rent_eur, Unit.id)
         .limit(per_page)
         .offset((page - 1) * per_page)

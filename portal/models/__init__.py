@@ -10,6 +10,7 @@ from portal.models.geo import (
     TransitRoute,
 )
 from portal.models.media import MEDIA_KINDS, Media
+from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
 from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
 from portal.models.prospect import Prospect
 from portal.models.staff import STAFF_ROLES, StaffUser
@@ -25,11 +26,13 @@ __all__ = [
     "TransitRoute",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",
+    "OUTBOX_STATUSES",
     "ORIENTATIONS",
     "STAFF_ROLES",
     "UNIT_STATUSES",
     "InternetService",
     "Media",
+    "OutboxEmail",
     "Property",
     "Prospect",
     "StaffUser",

@@ -41,5 +41,5 @@ class Media(db.Model):
     floor: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
 
-    property: Mapped["Property"] = relationship(back_populates="media")
+    property: Mapped["Property"] = relationship()
     unit: Mapped["Unit | None"] = relationship(back_populates="media")

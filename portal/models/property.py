@@ -47,8 +47,11 @@ class Property(db.Model):
         cascade="all, delete-orphan",
         order_by="InternetService.max_down_mbps.desc()",
     )
+    # Building-level media only (facade, shared spaces, virtual tours); units own theirs.
     media: Mapped[list["Media"]] = relationship(
-        back_populates="property", order_by="Media.position", viewonly=True
+        primaryjoin="and_(Media.property_id == Property.id, Media.unit_id.is_(None))",
+        order_by="Media.position",
+        viewonly=True,
     )
 
     @property
@@ -65,6 +68,10 @@ class Property(db.Model):
 
 
 INTERNET_TECHNOLOGIES = ("fibre", "cable", "dsl", "5g", "4g")
+
+
+def _speed(mbps: int) -> str:
+    return f"{mbps / 1000:g} Gbit/s" if mbps >= 1000 else f"{mbps} Mbit/s"
 
 
 class InternetService(db.Model):
@@ -88,10 +95,18 @@ class InternetService(db.Model):
 
     @property
     def speed_label(self) -> str:
-        def fmt(mbps: int) -> str:
-            return f"{mbps / 1000:g} Gbit/s" if mbps >= 1000 else f"{mbps} Mbit/s"
+        return f"{_speed(self.max_down_mbps)} down / {_speed(self.max_up_mbps)} up"
 
-        return f"{fmt(self.max_down_mbps)} down / {fmt(self.max_up_mbps)} up"
+    @property
+    def technology_label(self) -> str:
+        return (
+            self.technology.upper() if self.technology in ("4g", "5g") else self.technology.title()
+        )
+
+    @property
+    def short_label(self) -> str:
+        """E.g. "Fibre 1 Gbit/s": the one line a listing card has room for."""
+        return f"{self.technology_label} {_speed(self.max_down_mbps)}"
 
     # Declared last: the name `property` would shadow the builtin decorator above it.
     property: Mapped[Property] = relationship(back_populates="internet_services")

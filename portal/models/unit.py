@@ -51,7 +51,7 @@ class Unit(db.Model):
     @property
     def title(self) -> str:
         rooms = "Studio" if self.bedrooms == 0 else f"{self.bedrooms}-bedroom"
-        return f"{rooms}, {self.area_m2:g} m², floor {self.floor}"
+        return f"{rooms}, {float(self.area_m2):g} m², floor {self.floor}"
 
     def media_of(self, kind: str) -> list["Media"]:
         return [m for m in self.media if m.kind == kind]
