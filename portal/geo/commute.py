@@ -11,6 +11,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
+from portal.geo.distance import haversine_m
 from portal.geo.regions import region_covering, routing_engine, transit_estimator
 from portal.geo.routing import Leg
 from portal.geo.settings import GeoSettings
@@ -18,6 +19,11 @@ from portal.models import COMMUTE_MODES
 
 LatLon = tuple[float, float]
 CACHE_DESTINATIONS = 256
+# Top speeds (km/h) no trip can beat on average, for straight-line lower bounds. Above
+# the shipped OSRM profiles' maxima (foot 5, bicycle 15, car 90 on motorways or 0.8 x a
+# tagged limit) and the transit speeds in settings (at most 45); a ferry with a timetabled
+# duration is the one thing that could be faster. Raise these with faster profiles.
+BOUND_SPEED_KMH = {"walk": 6.0, "bike": 20.0, "drive": 130.0, "transit": 60.0}
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,28 @@ def minutes_from_seconds(seconds: float) -> int:
     if seconds <= 0:
         return 0
     return max(1, math.floor(seconds / 60 + 0.5))
+
+
+def lower_bound_seconds(
+    origin: LatLon, destination: LatLon, mode: str, shortest_wait: float = 0.0
+) -> float:
+    """Seconds no route by ``mode`` can beat: straight-line distance at the top speed.
+
+    :param shortest_wait: for transit, the least any ride waits; a transit trip is
+        either a walk or waits at least that long.
+    """
+    metres = haversine_m(*origin, *destination)
+    if mode == "transit":
+        walking = metres / (BOUND_SPEED_KMH["walk"] / 3.6)
+        return min(walking, metres / (BOUND_SPEED_KMH["transit"] / 3.6) + shortest_wait)
+    return metres / (BOUND_SPEED_KMH[mode] / 3.6)
+
+
+def transit_shortest_wait(destination: LatLon, settings: GeoSettings) -> float:
+    region = region_covering(*destination)
+    if region is None:
+        return 0.0
+    return getattr(transit_estimator(region, settings), "shortest_wait_seconds", 0.0)
 
 
 _cache: "OrderedDict[tuple, dict[LatLon, CommuteResult]]" = OrderedDict()

@@ -24,6 +24,9 @@ SCORE_MINUTES = 30
 NEAREST_SHOWN = 3
 PER_CATEGORY_BEYOND = 10  # enough for the ten restaurant weights
 SQ_MI_M2 = 2_589_988.11
+CLUSTER_M = 20
+# Shown in lists, but not worth walking times: nobody picks a home for its car park.
+UNROUTED_CATEGORIES = frozenset({"parking"})
 
 
 def compute_neighbourhood(lat: float, lon: float, region: GeoRegion, settings: GeoSettings) -> dict:
@@ -44,7 +47,7 @@ def compute_neighbourhood(lat: float, lon: float, region: GeoRegion, settings: G
     by_category: dict[str, list[tuple[float, object]]] = {}
     for row in rows:
         straight = haversine_m(lat, lon, row.lat, row.lon)
-        if straight <= reach_m:
+        if straight <= reach_m and row.category not in UNROUTED_CATEGORIES:
             by_category.setdefault(row.category, []).append((straight, row))
     targets = []
     for places in by_category.values():
@@ -55,9 +58,7 @@ def compute_neighbourhood(lat: float, lon: float, region: GeoRegion, settings: G
     route_stops = _route_stops(region, lat, lon, settings.max_access_walk_m)
     stop_points = sorted({stop for stops in route_stops.values() for stop in stops})
     points = [(r.lat, r.lon) for r in targets] + stop_points
-    legs = (
-        routing_engine(region, settings).matrix([(lat, lon)], points, "walk")[0] if points else []
-    )
+    legs = _walk_legs(region, settings, (lat, lon), points)
     place_legs, stop_legs = legs[: len(targets)], legs[len(targets) :]
 
     categories: dict[str, dict] = {}
@@ -71,6 +72,8 @@ def compute_neighbourhood(lat: float, lon: float, region: GeoRegion, settings: G
         entry["places"].append((minutes, leg.metres, row))
     facts_categories = {}
     for category, label in CATEGORY_LABELS.items():
+        if category in UNROUTED_CATEGORIES:
+            continue
         found = sorted(categories.get(category, {"places": []})["places"], key=lambda p: p[0])
         facts_categories[category] = {
             "label": label,
@@ -114,6 +117,27 @@ def compute_neighbourhood(lat: float, lon: float, region: GeoRegion, settings: G
         "categories": facts_categories,
         "attribution": ATTRIBUTION,
     }
+
+
+def _walk_legs(region, settings, origin, points):
+    """Walking legs to every point; points within ~20 m of each other share one routed point.
+
+    Shops in one building and the platforms of one stop sit metres apart: routing
+    each separately costs time and changes no minute figure by more than a few seconds.
+    """
+    if not points:
+        return []
+    cos_lat = math.cos(math.radians(origin[0]))
+    cells: dict[tuple[int, int], int] = {}
+    index = []
+    for p_lat, p_lon in points:
+        key = (round(p_lat * 111_320 / CLUSTER_M), round(p_lon * 111_320 * cos_lat / CLUSTER_M))
+        index.append(cells.setdefault(key, len(cells)))
+    representatives = [None] * len(cells)
+    for point, i in zip(points, index, strict=True):
+        representatives[i] = representatives[i] or point
+    legs = routing_engine(region, settings).matrix([origin], representatives, "walk")[0]
+    return [legs[i] for i in index]
 
 
 def _unnamed(kind: str) -> str:

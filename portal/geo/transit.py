@@ -9,6 +9,7 @@ walking. A GTFS-based estimator can replace this one: anything with the same
 """
 
 import math
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -21,6 +22,7 @@ DWELL_SECONDS = 20  # per intermediate stop
 TRANSFER_RADIUS_M = 250
 WALK_MPS = 5.0 / 3.6
 INF = math.inf
+ACCESS_CACHE = 50_000  # buildings whose walks to nearby stops are kept
 LatLon = tuple[float, float]
 
 
@@ -76,9 +78,17 @@ class RouteRelationEstimator:
             if directions[(mode, ref)] == 1 or not ref:
                 self.patterns.append(RoutePattern(mode, ref, tuple(reversed(ids))))
         self._prepare()
+        self._access: dict[LatLon, list[tuple[int, Leg]]] = {}
+        self._access_lock = threading.Lock()
 
     def _near(self, point: LatLon, radius: float) -> list[int]:
         return [i for i, s in enumerate(self.stops) if haversine_m(*point, *s) <= radius]
+
+    @property
+    def shortest_wait_seconds(self) -> float:
+        """No ride starts sooner than half the most frequent mode's headway."""
+        modes = {p.mode for p in self.patterns}
+        return min((60 * self.headway_min.get(m, 10) / 2 for m in modes), default=INF)
 
     def _prepare(self) -> None:
         """Cumulative ride metres per pattern and stop pairs close enough to transfer."""
@@ -146,26 +156,39 @@ class RouteRelationEstimator:
                     if total[0] < after_first[a][0]:
                         after_first[a] = total
         boarding = self._board_from(after_first)
-        useful = [i for i, b in enumerate(boarding) if b[0] < INF]
-        near_origins = set()
-        for origin in origins:
-            near_origins.update(
-                i for i in useful if haversine_m(*origin, *self.stops[i]) <= self.max_walk_m
-            )
-        stops = sorted(near_origins)
-        if not stops:
-            return results
-        access = self.walker.matrix(origins, [self.stops[i] for i in stops], "walk")
-        for n, row in enumerate(access):
+        for n, access in enumerate(self._access_legs(origins)):
             best = results[n]
-            for stop, leg in zip(stops, row, strict=True):
-                if not leg.reachable:
+            for stop, leg in access:
+                if boarding[stop][0] == INF:
                     continue
                 seconds = leg.seconds + boarding[stop][0]
                 if best.seconds is None or seconds < best.seconds:
                     best = Leg(seconds, leg.metres + boarding[stop][1])
             results[n] = best
         return results
+
+    def _access_legs(self, origins: list[LatLon]) -> list[list[tuple[int, Leg]]]:
+        """Walking legs from each origin to every stop within reach, routed once per origin.
+
+        They do not depend on the destination, so a building's legs are kept and
+        reused for every destination asked about later.
+        """
+        missing = [o for o in dict.fromkeys(origins) if o not in self._access]
+        if missing:
+            near = {o: self._near(o, self.max_walk_m) for o in missing}
+            wanted = sorted({i for stops in near.values() for i in stops})
+            if wanted:
+                rows = self.walker.matrix(missing, [self.stops[i] for i in wanted], "walk")
+            else:
+                rows = [[] for _ in missing]
+            position = {stop: j for j, stop in enumerate(wanted)}
+            with self._access_lock:
+                for origin, row in zip(missing, rows, strict=True):
+                    legs = [(i, row[position[i]]) for i in near[origin]]
+                    self._access[origin] = [(i, leg) for i, leg in legs if leg.reachable]
+                while len(self._access) > ACCESS_CACHE:
+                    self._access.pop(next(iter(self._access)))
+        return [self._access.get(o, []) for o in origins]
 
 
 def transit_access(route_minutes: dict[tuple[str, str], float], scale_max: float = 40.0) -> int:

@@ -7,8 +7,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.geo.commute import CommuteResult, commute_batch
+from portal.geo.commute import CommuteResult
 from portal.geo.settings import GeoSettings
+from portal.listings.commute_ranking import Building, minutes_key, rank_buildings
 from portal.models import Property, Unit
 
 LISTED_STATUSES = ("available", "reserved")
@@ -62,6 +63,13 @@ def _filtered(filters: ListingFilters) -> sa.Select:
     return stmt
 
 
+# Cards show the building photo and best internet: load them in one go, not per card.
+_CARD_LOADING = (
+    joinedload(Unit.property).selectinload(Property.media),
+    joinedload(Unit.property).selectinload(Property.internet_services),
+)
+
+
 def search_listings(
     filters: ListingFilters,
     page: int = 1,
@@ -77,11 +85,7 @@ def search_listings(
     base = _filtered(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     stmt = (
-        base.options(
-            # Cards show the building photo and best internet: load them in one go, not per card.
-            joinedload(Unit.property).selectinload(Property.media),
-            joinedload(Unit.property).selectinload(Property.internet_services),
-        )
+        base.options(*_CARD_LOADING)
         .order_by(Unit.rent_eur, Unit.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -93,48 +97,58 @@ def search_listings(
 def _search_by_commute(
     filters: ListingFilters, page: int, per_page: int, geo: GeoSettings
 ) -> ListingPage:
-    """Commute times come from the routing engine, so this filters and sorts in Python.
+    """Commute times come from the routing engine, so buildings are ranked in Python.
 
-    One light query fetches (unit, rent, coordinates) for every match, one routing
-    matrix answers every distinct building, then only the page's units are loaded.
+    One grouped query counts matching listings per building; the routing engine
+    answers only the buildings that can matter (see commute_ranking); then only the
+    listings of those buildings are ordered and the page's units loaded.
     """
-    light = (
-        _filtered(filters)
-        .join(Unit.property)
-        .with_only_columns(Unit.id, Unit.rent_eur, Property.lat, Property.lon)
+    matching = _filtered(filters).subquery()
+    per_building = (
+        sa.select(Property.id, Property.lat, Property.lon, sa.func.count(matching.c.id))
+        .join(matching, matching.c.property_id == Property.id)
+        .group_by(Property.id, Property.lat, Property.lon)
     )
-    rows = db.session.execute(light).all()
-    homes = list(dict.fromkeys((r.lat, r.lon) for r in rows))
-    results = dict(
-        zip(homes, commute_batch(homes, filters.commute_to, filters.mode, geo), strict=True)
+    buildings = [
+        Building(pid, (lat, lon), count)
+        for pid, lat, lon, count in db.session.execute(per_building)
+    ]
+    ranking = rank_buildings(
+        buildings,
+        filters.commute_to,
+        filters.mode,
+        sort=filters.sort,
+        max_minutes=filters.max_minutes,
+        wanted=page * per_page,
+        settings=geo,
     )
-    kept = []
-    for row in rows:
-        result = results[(row.lat, row.lon)]
-        if filters.max_minutes and not (result.ok and result.minutes <= filters.max_minutes):
-            continue
-        kept.append((row, result))
+    commute_of = {b.property_id: result for b, result in ranking.buildings}
+    candidates = _filtered(filters).where(Unit.property_id.in_(list(commute_of)))
+    offset = (page - 1) * per_page
     if filters.sort == "commute":
-        never = float("inf")
-        kept.sort(key=lambda k: (k[1].minutes if k[1].ok else never, k[0].rent_eur, k[0].id))
+        rows = db.session.execute(
+            candidates.with_only_columns(Unit.id, Unit.rent_eur, Unit.property_id)
+        ).all()
+        rows.sort(key=lambda r: (minutes_key(commute_of[r.property_id]), r.rent_eur, r.id))
+        chosen = [(r.id, r.property_id) for r in rows[offset : offset + per_page]]
     else:
-        kept.sort(key=lambda k: (k[0].rent_eur, k[0].id))
-    chosen = kept[(page - 1) * per_page : page * per_page]
-    ids = [row.id for row, _ in chosen]
+        page_rows = candidates.with_only_columns(Unit.id, Unit.property_id).order_by(
+            Unit.rent_eur, Unit.id
+        )
+        chosen = [tuple(r) for r in db.session.execute(page_rows.limit(per_page).offset(offset))]
+    ids = [unit_id for unit_id, _ in chosen]
     loaded = {
         u.id: u
         for u in db.session.scalars(
-            sa.select(Unit)
-            .where(Unit.id.in_(ids))
-            .options(joinedload(Unit.property), selectinload(Unit.media))
+            sa.select(Unit).where(Unit.id.in_(ids)).options(*_CARD_LOADING)
         ).unique()
     }
     return ListingPage(
         items=[loaded[i] for i in ids],
-        total=len(kept),
+        total=ranking.total,
         page=page,
         per_page=per_page,
-        commutes={row.id: result for row, result in chosen},
+        commutes={unit_id: commute_of[pid] for unit_id, pid in chosen},
     )
 
 
