@@ -8,7 +8,7 @@ CATEGORY_LABELS: dict[str, str] = {
     "grocery": "Groceries",
     "convenience": "Convenience stores",
     "cafe": "Cafés",
-    "restaurant": "Restaurants and bars",
+    "restaurant": "Restaurants",
     "bar": "Bars and pubs",
     "shopping": "Shopping",
     "errands": "Errands",
