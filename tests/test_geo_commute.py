@@ -112,3 +112,11 @@ def test_listing_page_explains_a_bad_commute_address(client, demo, geo_region):
     response = client.get("/listings/?commute_to=60.3,24.9&sort=commute")
     assert response.status_code == 422
     assert "outside the area we cover" in response.get_data(as_text=True)
+
+
+def test_destination_alone_shows_minutes_in_rent_order(client, demo, geo_region):
+    """commute_to without a filter or sort keeps rent order and adds each home's minutes."""
+    plain = client.get("/api/v1/listings").json["items"]
+    with_commute = client.get("/api/v1/listings?commute_to=Mannerheimintie+5&mode=drive").json
+    assert [i["id"] for i in with_commute["items"]] == [i["id"] for i in plain]
+    assert all(i["commute"]["mode"] == "drive" for i in with_commute["items"])

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.geo.commute import CommuteResult
+from portal.geo.commute import CommuteResult, commute_batch
 from portal.geo.settings import GeoSettings
 from portal.listings.commute_ranking import Building, minutes_key, rank_buildings
 from portal.models import Property, Unit
@@ -91,7 +91,13 @@ def search_listings(
         .offset((page - 1) * per_page)
     )
     items = list(db.session.scalars(stmt).unique())
-    return ListingPage(items=items, total=total, page=page, per_page=per_page)
+    commutes = {}
+    if filters.commute_to is not None and items:
+        # A destination without a commute filter or sort still shows its minutes.
+        homes = [(u.property.lat, u.property.lon) for u in items]
+        results = commute_batch(homes, filters.commute_to, filters.mode, geo or GeoSettings())
+        commutes = {u.id: r for u, r in zip(items, results, strict=True)}
+    return ListingPage(items=items, total=total, page=page, per_page=per_page, commutes=commutes)
 
 
 def _search_by_commute(
