@@ -55,12 +55,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.commute import bp as commute_bp
     from portal.home import bp as home_bp
     from portal.listings import bp as listings_bp
+    from portal.prospects import bp as prospects_bp
     from portal.staff import bp as staff_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(listings_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(prospects_bp)
     app.register_blueprint(commute_bp)
     app.register_blueprint(api_bp)
     if app.config.get("DEV_OUTBOX"):

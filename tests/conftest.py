@@ -46,7 +46,17 @@ def _schema(database_url):
 def make_app(database_url: str, **overrides):
     config = {"SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "portal.test"}
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+
+    @app.teardown_request
+    def _forget_signed_in_user(exc):
+        # Tests run requests inside one app context, so Flask-Login's cache in `g` would
+        # carry one client's user into the next request (of another client, too).
+        from flask import g
+
+        g.pop("_login_user", None)
+
+    return app
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from portal.auth.services import create_staff
 from portal.extensions import db
-from portal.models import InternetService, Media, Property, StaffUser, Unit
+from portal.models import InternetService, Media, Property, Prospect, StaffUser, Unit
 
 _seq = itertools.count(1)
 STAFF_PASSWORD = "correct horse battery staple"
@@ -82,3 +82,13 @@ def gen_staff(role: str = "agent", **fields) -> StaffUser:
         role,
         fields.get("password", STAFF_PASSWORD),
     )
+
+
+def gen_prospect(**fields) -> Prospect:
+    n = next(_seq)
+    values = {"email": f"prospect{n}@example.com", "name": f"Pia Prospect {n}"}
+    values.update(fields)
+    prospect = Prospect(**values)
+    db.session.add(prospect)
+    db.session.flush()
+    return prospect

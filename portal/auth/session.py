@@ -7,15 +7,17 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from portal.extensions import db
-from portal.models import StaffUser
+from portal.models import Prospect, StaffUser
 
 
-def load_user(user_id: str) -> StaffUser | None:
+def load_user(user_id: str) -> StaffUser | Prospect | None:
+    """Staff sign in as "staff:<id>", prospects (magic links) as "prospect:<id>"."""
     kind, _, raw_id = user_id.partition(":")
-    if kind != "staff" or not raw_id.isdigit():
+    model = {"staff": StaffUser, "prospect": Prospect}.get(kind)
+    if model is None or not raw_id.isdigit():
         return None
-    user = db.session.get(StaffUser, int(raw_id))
-    return user if user is not None and user.active else None
+    user = db.session.get(model, int(raw_id))
+    return user if user is not None and user.is_active else None
 
 
 def roles_required(*roles: str) -> Callable:

@@ -1,28 +1,17 @@
-from urllib.parse import urlsplit
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from portal.auth import bp
 from portal.auth.forms import EmptyForm, StaffLoginForm
+from portal.auth.redirects import safe_next as _safe_next
 from portal.auth.services import authenticate_staff
 from portal.extensions import limiter
-
-
-def _safe_next(target: str | None) -> str | None:
-    # Only same-site paths: an open redirect here would make our login page a phishing tool.
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 def login():
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and current_user.role != "prospect":
         return redirect(url_for("staff.index"))
     form = StaffLoginForm()
     if form.validate_on_submit():

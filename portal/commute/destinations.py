@@ -115,3 +115,29 @@ def move_session_destinations_to_prospect(session: MutableMapping, prospect_id: 
         moved += 1
     session.pop(SESSION_KEY, None)
     return moved
+
+
+def remove_prospect_destination(prospect_id: int, destination_id: int) -> bool:
+    """Delete one of the prospect's places (flushes); False when it is not theirs."""
+    deleted = db.session.execute(
+        sa.delete(CommuteDestination).where(
+            CommuteDestination.id == destination_id,
+            CommuteDestination.prospect_id == prospect_id,
+        )
+    )
+    return bool(deleted.rowcount)
+
+
+def destinations_for_export(prospect) -> list[dict]:
+    """The prospect's places for "my data" (registered in portal.prospects.my_data)."""
+    return [
+        {"label": d.label, "address": d.address, "mode": d.mode, "arrive_by": d.arrive_by}
+        for d in prospect_destinations(prospect.id)
+    ]
+
+
+def erase_destinations(prospect) -> None:
+    """Erasure removes every place: an address is personal data."""
+    db.session.execute(
+        sa.delete(CommuteDestination).where(CommuteDestination.prospect_id == prospect.id)
+    )

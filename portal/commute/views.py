@@ -1,17 +1,13 @@
 """A visitor's places (work, school...): add, remove, and address autocomplete."""
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, url_for
 
 from portal.commute import bp
 from portal.commute.app_settings import geo_settings
-from portal.commute.destinations import (
-    TooManyDestinations,
-    add_session_destination,
-    remove_session_destination,
-    session_destinations,
-)
+from portal.commute.current import add_destination, current_destinations, remove_destination
+from portal.commute.destinations import TooManyDestinations
 from portal.commute.forms import DestinationForm
-from portal.extensions import limiter
+from portal.extensions import db, limiter
 from portal.geo.commute import Destination
 from portal.geo.gazetteer import LocalGazetteer
 from portal.geo.geocoding import resolve_address
@@ -23,7 +19,7 @@ def _render(form: DestinationForm, status: int = 200):
         "commute/index.html",
         "commute/_places.html",
         form=form,
-        destinations=session_destinations(session),
+        destinations=current_destinations(),
     )
     return html, status
 
@@ -44,8 +40,7 @@ def add():
         form.address.errors = [outcome.message]
         return _render(form, 422)
     try:
-        add_session_destination(
-            session,
+        add_destination(
             Destination(
                 label=form.label.data.strip(),
                 address=outcome.location.address,
@@ -58,6 +53,7 @@ def add():
     except TooManyDestinations as exc:
         form.address.errors = [str(exc)]
         return _render(form, 422)
+    db.session.commit()
     if is_htmx():
         return _render(DestinationForm(formdata=None))
     return redirect(url_for("commute.index"), 303)
@@ -65,7 +61,8 @@ def add():
 
 @bp.post("/<int:index>/delete")
 def delete(index: int):
-    remove_session_destination(session, index)
+    remove_destination(index)
+    db.session.commit()
     if is_htmx():
         return _render(DestinationForm(formdata=None))
     return redirect(url_for("commute.index"), 303)

@@ -43,10 +43,11 @@ class DemoReport:
     properties: int = 0
     units: int = 0
     staff: dict[str, str] = field(default_factory=dict)  # email -> new password
+    prospects: int = 0
 
     @property
     def added_anything(self) -> bool:
-        return bool(self.properties or self.units or self.staff)
+        return bool(self.properties or self.units or self.staff or self.prospects)
 
 
 def read_communities(path: Path = COMMUNITIES_FILE) -> list[dict]:
@@ -78,6 +79,9 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
             password = secrets.token_urlsafe(12)
             create_staff(email, name, role, password)
             report.staff[email] = password
+    from portal.demo.prospects import load_demo_prospects  # the prospects area needs units
+
+    report.prospects = load_demo_prospects(today)
     db.session.flush()
     return report
 

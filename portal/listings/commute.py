@@ -1,9 +1,7 @@
 """What listing pages and the listings API need from commute: one place, so they agree."""
 
-from flask import session
-
 from portal.commute.app_settings import geo_settings
-from portal.commute.destinations import session_destinations
+from portal.commute.current import current_destinations
 from portal.geo.commute import DestinationCommute, commutes_for_homes
 from portal.geo.geocoding import GeocodeOutcome, resolve_address
 from portal.listings.forms import ListingFilterForm
@@ -28,7 +26,7 @@ def search_with_commute(
 
 def visitor_commutes(units: list[Unit]) -> dict[int, list[DestinationCommute]]:
     """Minutes from each unit's building to each of the visitor's places, by every mode."""
-    destinations = session_destinations(session)
+    destinations = current_destinations()
     if not destinations or not units:
         return {}
     homes = [(u.property.lat, u.property.lon) for u in units]

@@ -72,14 +72,18 @@ class ListingFilterForm(FlaskForm):
         ],
     )
     sort = SelectField(
-        "Sort by",
+        "Sort",
         choices=[
-            SelectChoice("rent", "Rent, lowest first"),
-            SelectChoice("commute", "Commute, shortest first"),
+            SelectChoice("", "Cheapest first"),
+            SelectChoice("fit", "Best fit for you"),
+            SelectChoice("commute", "Shortest commute first"),
         ],
-        default="rent",
+        default="",
         validate_choice=False,
-        validators=[Optional(), AnyOf(["rent", "commute"], message="Sort by rent or commute.")],
+        validators=[
+            Optional(),
+            AnyOf(["", "rent", "fit", "commute"], message="Sort by rent, fit or commute."),
+        ],
     )
     page = IntegerField(
         "Page",
@@ -111,7 +115,7 @@ class ListingFilterForm(FlaskForm):
             commute_to=commute_to,
             mode=self.mode.data or "walk",
             max_minutes=self.max_minutes.data,
-            sort=self.sort.data or "rent",
+            sort="commute" if self.sort.data == "commute" else "rent",
         )
 
     @property

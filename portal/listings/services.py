@@ -180,3 +180,13 @@ def count_communities() -> tuple[int, int]:
         or 0
     )
     return properties, units
+
+
+def all_listings(filters: ListingFilters) -> list[Unit]:
+    """Every listed unit matching ``filters`` with what cards show (for re-ranking)."""
+    stmt = _filtered(filters).options(
+        joinedload(Unit.property).selectinload(Property.media),
+        joinedload(Unit.property).selectinload(Property.internet_services),
+        selectinload(Unit.media),
+    )
+    return list(db.session.scalars(stmt.order_by(Unit.rent_eur, Unit.id)).unique())

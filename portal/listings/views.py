@@ -1,7 +1,7 @@
-from flask import abort, current_app, jsonify, render_template, request, session
+from flask import abort, current_app, jsonify, render_template, request
 
 from portal.commute.app_settings import geo_settings
-from portal.commute.destinations import session_destinations
+from portal.commute.current import current_destinations
 from portal.extensions import db
 from portal.geo.map_layers import map_layers
 from portal.geo.neighbourhood_store import neighbourhood_of
@@ -10,20 +10,31 @@ from portal.htmx import render_page_or_partial
 from portal.listings import bp
 from portal.listings.commute import search_with_commute, visitor_commutes
 from portal.listings.forms import ListingFilterForm
-from portal.listings.services import get_listing
+from portal.listings.services import all_listings, get_listing
 
 
 @bp.get("/")
 def index():
     form = ListingFilterForm(request.args)
+    fits, fit_context = {}, None
+    per_page = current_app.config["LISTINGS_PER_PAGE"]
     results, status = None, 400
     if form.validate():
-        results, outcome = search_with_commute(form, current_app.config["LISTINGS_PER_PAGE"])
-        if results is None:
-            form.commute_to.errors = [outcome.message]
-            status = 422
-        else:
+        if form.sort.data == "fit":
+            # Imported here: the prospects package itself builds on the listing services.
+            from portal.prospects.fit_context import current_fit_context, rank_listing_page
+
+            fit_context = current_fit_context()
+            results, fits = rank_listing_page(
+                all_listings(form.to_filters()), fit_context, form.page_number, per_page
+            )
             status = 200
+        else:
+            results, outcome = search_with_commute(form, per_page)
+            status = 200
+            if results is None:
+                form.commute_to.errors = [outcome.message]
+                status = 422
     query = {k: v for k, v in request.args.items() if k != "page" and v}
     html = render_page_or_partial(
         "listings/index.html",
@@ -31,8 +42,10 @@ def index():
         form=form,
         results=results,
         query=query,
+        fits=fits,
+        fit_context=fit_context,
         commutes=visitor_commutes(results.items) if results else {},
-        destinations=session_destinations(session),
+        destinations=current_destinations(),
     )
     return html, status
 
@@ -42,6 +55,8 @@ def detail(unit_id: int):
     unit = get_listing(unit_id)
     if unit is None:
         abort(404, description="That listing does not exist or is no longer available.")
+    from portal.prospects.listing_panel import listing_panel_context  # see index()
+
     summary = neighbourhood_of(unit.property, geo_settings())
     html = render_template(
         "listings/detail.html",
@@ -50,6 +65,7 @@ def detail(unit_id: int):
         neighbourhood=summary.facts if summary else None,
         commutes=visitor_commutes([unit]).get(unit.id, []),
         tile_url=current_app.config.get("MAP_TILE_URL"),
+        **listing_panel_context(unit),
     )
     # The summary may have been (re)computed just now: keep it for the next visitor.
     db.session.commit()

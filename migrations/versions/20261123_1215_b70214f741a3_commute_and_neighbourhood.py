@@ -2,7 +2,7 @@
 neighbourhood summaries and prospects' commute destinations.
 
 Revision ID: b70214f741a3
-Revises: e326d15bd97c
+Revises: 4747b0cd5098
 Create Date: 2026-11-23 12:10:57.706464
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b70214f741a3'
-down_revision = 'e326d15bd97c'
+down_revision = '4747b0cd5098'
 branch_labels = None
 depends_on = None
 

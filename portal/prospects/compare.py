@@ -1,0 +1,99 @@
+"""Side-by-side comparison of up to four listings."""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from portal.models import Unit
+from portal.prospects.favourites import units_by_ids
+from portal.prospects.fit import Fit
+from portal.prospects.listing_facts import ListingFacts
+from portal.templating import area, money
+
+MAX_COMPARE = 4
+
+
+@dataclass(frozen=True)
+class Comparison:
+    units: list[Unit]
+    notes: list[str] = field(default_factory=list)
+
+
+def _split(raw: Iterable[str]) -> list[str]:
+    return [part.strip() for value in raw for part in value.split(",") if part.strip()]
+
+
+def select_for_compare(raw_ids: Iterable[str], fallback: list[int]) -> Comparison:
+    """The listed units asked for (or the saved ones), unknown ids left out with a note."""
+    parts = _split(raw_ids)
+    if not parts:
+        return Comparison(units_by_ids(fallback[:MAX_COMPARE]))
+    wanted = list(dict.fromkeys(int(p) for p in parts if p.isdigit() and len(p) < 10))
+    units = units_by_ids(wanted)
+    found = {u.id for u in units}
+    missing = [p for p in dict.fromkeys(parts) if not (p.isdigit() and int(p) in found)]
+    notes = []
+    if missing:
+        shown = ", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")
+        notes.append(
+            f"We left out {len(missing)} listing{'s' if len(missing) != 1 else ''} "
+            f"we could not find or that is no longer available ({shown})."
+        )
+    if len(units) > MAX_COMPARE:
+        notes.append(
+            f"You can compare up to {MAX_COMPARE} homes; these are the first {MAX_COMPARE}."
+        )
+    return Comparison(units[:MAX_COMPARE], notes)
+
+
+def _minutes(value) -> str:
+    return "Not known yet" if value is None else f"{value:.0f} min"
+
+
+def comparison_rows(facts: list[ListingFacts], fits: list[Fit]) -> list[tuple[str, list[str]]]:
+    """(label, one cell per listing) for every compared attribute."""
+    destinations = sorted({d for f in facts for d in (f.commute_minutes or {})})
+    rows = [
+        ("Rent", [f"{money(f.rent_eur)} / month" for f in facts]),
+        ("Size", [area(f.area_m2) for f in facts]),
+        ("Bedrooms", [str(f.bedrooms) if f.bedrooms else "Studio" for f in facts]),
+        ("Available from", [f.available_from.strftime("%-d %b %Y") for f in facts]),
+    ]
+    if destinations:
+        for d in destinations:
+            rows.append(
+                (f"Commute to {d}", [_minutes((f.commute_minutes or {}).get(d)) for f in facts])
+            )
+    else:
+        rows.append(("Commute", ["Add destinations to compare commutes" for _ in facts]))
+    rows += [
+        (
+            "Walkability",
+            [
+                f"{f.walkability} / 100" if f.walkability is not None else "Not known yet"
+                for f in facts
+            ],
+        ),
+        (
+            "Nearest grocery",
+            [_minutes((f.walk_minutes_to_nearest or {}).get("grocery")) for f in facts],
+        ),
+        (
+            "Nearest public transport",
+            [_minutes((f.walk_minutes_to_nearest or {}).get("transit")) for f in facts],
+        ),
+        (
+            "Internet",
+            [
+                f"{f.internet_down_mbps} Mbit/s" if f.internet_down_mbps else "No details"
+                for f in facts
+            ],
+        ),
+        (
+            "Fit for you",
+            [
+                f"{fit.score} / 100" if fit.score is not None else "Tell us what matters"
+                for fit in fits
+            ],
+        ),
+    ]
+    return rows

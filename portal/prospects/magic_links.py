@@ -1,0 +1,127 @@
+"""Password-less sign-in: signed, single-use, short-lived links sent by email.
+
+The token is an itsdangerous signature over a random nonce. The nonce's row says
+whom it signs in, when it expires and whether it was used, so a link works once
+and a leaked, old link is useless. Opening the link (GET) only shows a button;
+the POST consumes it, because mail scanners follow links in emails.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from portal.extensions import db
+from portal.models import MagicLink, Prospect
+from portal.models.base import utcnow
+
+LINK_LIFETIME = timedelta(minutes=20)
+_SALT = "prospect-magic-link"
+
+
+class LinkProblem(Exception):
+    """Why a link cannot sign anyone in: ``invalid``, ``expired`` or ``used``."""
+
+    def __init__(self, reason: str, email: str | None = None):
+        super().__init__(reason)
+        self.reason = reason
+        self.email = email
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    token: str
+    link: MagicLink
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt=_SALT)
+
+
+def issue_link(email: str, *, secret_key: str, now: datetime | None = None) -> IssuedLink:
+    """Create a sign-in link for ``email`` (flushes, does not commit)."""
+    now = now or utcnow()
+    link = MagicLink(
+        nonce=secrets.token_urlsafe(24),
+        email=normalise_email(email),
+        created_at=now,
+        expires_at=now + LINK_LIFETIME,
+    )
+    db.session.add(link)
+    db.session.flush()
+    return IssuedLink(token=_serializer(secret_key).dumps({"n": link.nonce}), link=link)
+
+
+def check_link(token: str, *, secret_key: str, now: datetime | None = None) -> MagicLink:
+    """The unused, unexpired link behind ``token``, or ``LinkProblem``."""
+    now = now or utcnow()
+    try:
+        payload = _serializer(secret_key).loads(
+            token, max_age=int(LINK_LIFETIME.total_seconds()) + 60
+        )
+    except SignatureExpired as exc:
+        payload = _serializer(secret_key).loads_unsafe(token)[1]
+        link = _find(payload)
+        raise LinkProblem("expired", link.email if link else None) from exc
+    except BadSignature as exc:
+        raise LinkProblem("invalid") from exc
+    link = _find(payload)
+    if link is None:
+        raise LinkProblem("invalid")
+    if link.used_at is not None:
+        raise LinkProblem("used", link.email)
+    if link.expires_at <= now:
+        raise LinkProblem("expired", link.email)
+    return link
+
+
+def _find(payload) -> MagicLink | None:
+    nonce = payload.get("n") if isinstance(payload, dict) else None
+    if not isinstance(nonce, str):
+        return None
+    return db.session.scalar(sa.select(MagicLink).where(MagicLink.nonce == nonce))
+
+
+def redeem_link(token: str, *, secret_key: str, now: datetime | None = None) -> Prospect:
+    """Use the link once and return its prospect, created on first sign-in (flushes).
+
+    The used marker is set with a conditional UPDATE, so two tabs racing on the same
+    link sign in once and the loser gets ``LinkProblem("used")``.
+    """
+    now = now or utcnow()
+    link = check_link(token, secret_key=secret_key, now=now)
+    claimed = db.session.execute(
+        sa.update(MagicLink)
+        .where(MagicLink.id == link.id, MagicLink.used_at.is_(None))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise LinkProblem("used", link.email)
+    db.session.refresh(link)
+    prospect = find_or_create_prospect(link.email, now=now)
+    prospect.last_seen_at = now
+    return prospect
+
+
+def find_or_create_prospect(email: str, *, now: datetime | None = None) -> Prospect:
+    """The prospect with this email, created if new (flushes)."""
+    email = normalise_email(email)
+    prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
+    if prospect is not None:
+        return prospect
+    try:
+        # A savepoint: if a simultaneous request (the tour booking, a second tab) created
+        # the same email first, the unique constraint stops us and we use theirs.
+        with db.session.begin_nested():
+            prospect = Prospect(email=email, stage="prospect", stage_changed_at=now or utcnow())
+            db.session.add(prospect)
+    except sa.exc.IntegrityError:
+        prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
+    return prospect
