@@ -124,3 +124,13 @@ def test_fit_ranking_sees_commute_and_neighbourhood_facts(demo, geo_region):
     assert facts.walkability == summary.walkability
     assert facts.walk_minutes_to_nearest["grocery"] >= 1
     assert set(facts.places_within_10_min) >= {"restaurants", "coffee", "bars", "parks"}
+
+
+def test_a_visitor_s_places_follow_them_into_their_account(client, geo_region):
+    """Places added before signing in are on the account afterwards."""
+    from tests.prospect_session import sign_in
+
+    client.post("/commute/", data={"label": "Gym", "address": "Mannerheimintie 5", "mode": "walk"})
+    prospect = sign_in(client, "aino@example.com")
+    assert [d.label for d in prospect_destinations(prospect.id)] == ["Gym"]
+    assert "1 place saved" in client.get("/commute/").get_data(as_text=True)
