@@ -37,6 +37,7 @@ run: $(VENV)/.installed
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask geo demo --if-missing
 	@$(BIN)/flask demo credentials
 	@echo "Serving Doorstep on http://$(HOST):$(PORT)"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)

@@ -54,6 +54,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.api import bp as api_bp
     from portal.auth import bp as auth_bp
+    from portal.commute import bp as commute_bp
     from portal.home import bp as home_bp
     from portal.listings import bp as listings_bp
     from portal.prospects import bp as prospects_bp
@@ -65,6 +66,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(prospects_bp)
+    app.register_blueprint(commute_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tours_bp)
     if app.config.get("DEV_OUTBOX"):

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 
 from portal.config import INSTANCE_DIR
 from portal.extensions import db
+from portal.geo.cli import geo
 
 CREDENTIALS_FILE = INSTANCE_DIR / "demo-credentials.json"
 
@@ -21,6 +22,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(mail)
     app.cli.add_command(jobs)
     app.cli.add_command(tours)
+    app.cli.add_command(geo)
 
 
 @click.group()

@@ -37,6 +37,21 @@ class Config:
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     LISTINGS_PER_PAGE = 12
     DEMO_PBF = str(PACKAGE_DIR / "data" / "demo" / "helsinki.osm.pbf")
+    # Geography (portal.geo.settings.GeoSettings reads these; README "Commute and neighbourhood").
+    GEO_DATA_DIR = os.environ.get("GEO_DATA_DIR", str(INSTANCE_DIR / "geo"))
+    GEO_DEMO_REGION = "helsinki"
+    GEO_ROUTING = os.environ.get("GEO_ROUTING", "bindings")  # or "http" with GEO_OSRM_URLS
+    GEO_OSRM_URLS = {
+        mode: os.environ[f"GEO_OSRM_{mode.upper()}_URL"]
+        for mode in ("walk", "bike", "drive")
+        if os.environ.get(f"GEO_OSRM_{mode.upper()}_URL")
+    }
+    GEO_GEOCODER = os.environ.get("GEO_GEOCODER", "local")  # or nominatim, photon, pelias...
+    GEO_GEOCODER_OPTIONS: dict = {}  # e.g. {"domain": "nominatim.internal", "scheme": "http"}
+    GEO_TRANSIT_HEADWAY_MIN: dict = {}  # per mode, overrides portal.geo.settings defaults
+    GEO_TRANSIT_SPEED_KMH: dict = {}
+    GEO_WALKABILITY: dict = {}  # overrides of portal.geo.walkability.WalkabilityFormula
+    MAP_TILE_URL = os.environ.get("MAP_TILE_URL")  # none: streets drawn from imported data
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a booking form left open overnight must still submit

@@ -171,3 +171,22 @@ def smtp_server():
     controller.config = {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port}
     yield controller
     controller.stop()
+
+
+@pytest.fixture(scope="session")
+def geo_prepared(tmp_path_factory):
+    """The demo extract read and its routing prepared once per session (seconds, not per test)."""
+    from portal.config import Config
+    from portal.geo.importer import prepare_region
+
+    return prepare_region(Config.DEMO_PBF, tmp_path_factory.mktemp("geo"), "helsinki")
+
+
+@pytest.fixture
+def geo_region(app, geo_prepared):
+    """The demo region's rows stored as `flask geo import` stores them (tables empty per test)."""
+    from portal.geo.importer import store_region
+
+    report = store_region("helsinki", geo_prepared)
+    db.session.commit()
+    return report.region

@@ -1,7 +1,7 @@
 """Tours: tour types, availability, tours with history, slot claims, capacity, reminders.
 
 Revision ID: 2ff8f6596c51
-Revises: 4747b0cd5098
+Revises: b70214f741a3
 Create Date: 2026-11-23 12:34:45.021543
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '2ff8f6596c51'
-down_revision = '4747b0cd5098'
+down_revision = 'b70214f741a3'
 branch_labels = None
 depends_on = None
 

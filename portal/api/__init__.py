@@ -8,4 +8,4 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 # One module per area; each registers its routes on `bp`.
-from portal.api import document, listings, tours  # noqa: E402, F401
+from portal.api import document, geo, listings, tours  # noqa: E402, F401

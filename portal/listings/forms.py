@@ -3,14 +3,15 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField
+from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
 from portal.listings.services import ListingFilters
 
 MAX_RENT_LIMIT = 100_000
 MAX_PAGE = 10_000
+MAX_COMMUTE_MINUTES = 240
 
 
 class ListingFilterForm(FlaskForm):
@@ -42,12 +43,47 @@ class ListingFilterForm(FlaskForm):
         ],
     )
     available_by = DateField("Available by", validators=[Optional()], format="%Y-%m-%d")
-    # Additional orders (e.g. by commute) add their choice here.
+    commute_to = StringField(
+        "Commute to",
+        validators=[Optional(), Length(max=200, message="That address is too long.")],
+    )
+    mode = SelectField(
+        "By",
+        choices=[
+            SelectChoice("walk", "Walking"),
+            SelectChoice("bike", "Cycling"),
+            SelectChoice("drive", "Driving"),
+            SelectChoice("transit", "Public transport (estimate)"),
+        ],
+        default="walk",
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf(
+                ["walk", "bike", "drive", "transit"], message="Choose walk, bike, drive or transit."
+            ),
+        ],
+    )
+    max_minutes = IntegerField(
+        "Max minutes",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_COMMUTE_MINUTES, message="Enter 1 to 240 minutes."),
+        ],
+    )
     sort = SelectField(
         "Sort",
-        choices=[SelectChoice("", "Cheapest first"), SelectChoice("fit", "Best fit for you")],
+        choices=[
+            SelectChoice("", "Cheapest first"),
+            SelectChoice("fit", "Best fit for you"),
+            SelectChoice("commute", "Shortest commute first"),
+        ],
         default="",
-        validators=[Optional()],
+        validate_choice=False,
+        validators=[
+            Optional(),
+            AnyOf(["", "rent", "fit", "commute"], message="Sort by rent, fit or commute."),
+        ],
     )
     page = IntegerField(
         "Page",
@@ -55,13 +91,31 @@ class ListingFilterForm(FlaskForm):
         validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message="No such page.")],
     )
 
-    def to_filters(self) -> ListingFilters:
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        wants_commute = self.sort.data == "commute" or self.max_minutes.data
+        if valid and wants_commute and not self.commute_to_text:
+            field = self.sort if self.sort.data == "commute" else self.max_minutes
+            field.errors = [*field.errors, "Enter where you commute to first."]
+            valid = False
+        return valid
+
+    @property
+    def commute_to_text(self) -> str:
+        return (self.commute_to.data or "").strip()
+
+    def to_filters(self, commute_to: tuple[float, float] | None = None) -> ListingFilters:
+        """The filters; ``commute_to`` is the resolved point of the commute_to field."""
         bedrooms = self.bedrooms.data
         available_by: date | None = self.available_by.data
         return ListingFilters(
             min_bedrooms=int(bedrooms) if bedrooms not in ("", None) else None,
             max_rent=self.max_rent.data,
             available_by=available_by,
+            commute_to=commute_to,
+            mode=self.mode.data or "walk",
+            max_minutes=self.max_minutes.data,
+            sort="commute" if self.sort.data == "commute" else "rent",
         )
 
     @property

@@ -1,12 +1,15 @@
 """Listing search and lookup: the one query behind the page, the API and (later) briefs."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
+from portal.geo.commute import CommuteResult, commute_batch
+from portal.geo.settings import GeoSettings
+from portal.listings.commute_ranking import Building, minutes_key, rank_buildings
 from portal.models import Property, Unit
 
 LISTED_STATUSES = ("available", "reserved")
@@ -17,6 +20,15 @@ class ListingFilters:
     min_bedrooms: int | None = None
     max_rent: int | None = None
     available_by: date | None = None
+    # Commute: a resolved destination point, the mode, a limit and the sort order.
+    commute_to: tuple[float, float] | None = None
+    mode: str = "walk"
+    max_minutes: int | None = None
+    sort: str = "rent"  # or "commute" (needs commute_to)
+
+    @property
+    def uses_commute(self) -> bool:
+        return self.commute_to is not None and (self.sort == "commute" or bool(self.max_minutes))
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,7 @@ class ListingPage:
     total: int
     page: int
     per_page: int
+    commutes: dict[int, "CommuteResult"] = field(default_factory=dict)  # by unit id
 
     @property
     def pages(self) -> int:
@@ -50,22 +63,99 @@ def _filtered(filters: ListingFilters) -> sa.Select:
     return stmt
 
 
-def search_listings(filters: ListingFilters, page: int = 1, per_page: int = 12) -> ListingPage:
-    """Listed units matching ``filters``, cheapest first, one page at a time."""
+# Cards show the building photo and best internet: load them in one go, not per card.
+_CARD_LOADING = (
+    joinedload(Unit.property).selectinload(Property.media),
+    joinedload(Unit.property).selectinload(Property.internet_services),
+)
+
+
+def search_listings(
+    filters: ListingFilters,
+    page: int = 1,
+    per_page: int = 12,
+    geo: GeoSettings | None = None,
+) -> ListingPage:
+    """Listed units matching ``filters``, cheapest first (or quickest commute), one page at a time.
+
+    :param geo: needed when ``filters`` filter or sort by commute.
+    """
+    if filters.uses_commute:
+        return _search_by_commute(filters, page, per_page, geo or GeoSettings())
     base = _filtered(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     stmt = (
-        base.options(
-            # Cards show the building photo and best internet: load them in one go, not per card.
-            joinedload(Unit.property).selectinload(Property.media),
-            joinedload(Unit.property).selectinload(Property.internet_services),
-        )
+        base.options(*_CARD_LOADING)
         .order_by(Unit.rent_eur, Unit.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
     )
     items = list(db.session.scalars(stmt).unique())
-    return ListingPage(items=items, total=total, page=page, per_page=per_page)
+    commutes = {}
+    if filters.commute_to is not None and items:
+        # A destination without a commute filter or sort still shows its minutes.
+        homes = [(u.property.lat, u.property.lon) for u in items]
+        results = commute_batch(homes, filters.commute_to, filters.mode, geo or GeoSettings())
+        commutes = {u.id: r for u, r in zip(items, results, strict=True)}
+    return ListingPage(items=items, total=total, page=page, per_page=per_page, commutes=commutes)
+
+
+def _search_by_commute(
+    filters: ListingFilters, page: int, per_page: int, geo: GeoSettings
+) -> ListingPage:
+    """Commute times come from the routing engine, so buildings are ranked in Python.
+
+    One grouped query counts matching listings per building; the routing engine
+    answers only the buildings that can matter (see commute_ranking); then only the
+    listings of those buildings are ordered and the page's units loaded.
+    """
+    matching = _filtered(filters).subquery()
+    per_building = (
+        sa.select(Property.id, Property.lat, Property.lon, sa.func.count(matching.c.id))
+        .join(matching, matching.c.property_id == Property.id)
+        .group_by(Property.id, Property.lat, Property.lon)
+    )
+    buildings = [
+        Building(pid, (lat, lon), count)
+        for pid, lat, lon, count in db.session.execute(per_building)
+    ]
+    ranking = rank_buildings(
+        buildings,
+        filters.commute_to,
+        filters.mode,
+        sort=filters.sort,
+        max_minutes=filters.max_minutes,
+        wanted=page * per_page,
+        settings=geo,
+    )
+    commute_of = {b.property_id: result for b, result in ranking.buildings}
+    candidates = _filtered(filters).where(Unit.property_id.in_(list(commute_of)))
+    offset = (page - 1) * per_page
+    if filters.sort == "commute":
+        rows = db.session.execute(
+            candidates.with_only_columns(Unit.id, Unit.rent_eur, Unit.property_id)
+        ).all()
+        rows.sort(key=lambda r: (minutes_key(commute_of[r.property_id]), r.rent_eur, r.id))
+        chosen = [(r.id, r.property_id) for r in rows[offset : offset + per_page]]
+    else:
+        page_rows = candidates.with_only_columns(Unit.id, Unit.property_id).order_by(
+            Unit.rent_eur, Unit.id
+        )
+        chosen = [tuple(r) for r in db.session.execute(page_rows.limit(per_page).offset(offset))]
+    ids = [unit_id for unit_id, _ in chosen]
+    loaded = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(Unit).where(Unit.id.in_(ids)).options(*_CARD_LOADING)
+        ).unique()
+    }
+    return ListingPage(
+        items=[loaded[i] for i in ids],
+        total=ranking.total,
+        page=page,
+        per_page=per_page,
+        commutes={unit_id: commute_of[pid] for unit_id, pid in chosen},
+    )
 
 
 def get_listing(unit_id: int) -> Unit | None:

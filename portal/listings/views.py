@@ -1,9 +1,16 @@
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, jsonify, render_template, request
 
+from portal.commute.app_settings import geo_settings
+from portal.commute.current import current_destinations
+from portal.extensions import db
+from portal.geo.map_layers import map_layers
+from portal.geo.neighbourhood_store import neighbourhood_of
+from portal.geo.regions import region_covering
 from portal.htmx import render_page_or_partial
 from portal.listings import bp
+from portal.listings.commute import search_with_commute, visitor_commutes
 from portal.listings.forms import ListingFilterForm
-from portal.listings.services import all_listings, get_listing, search_listings
+from portal.listings.services import all_listings, get_listing
 
 
 @bp.get("/")
@@ -11,20 +18,23 @@ def index():
     form = ListingFilterForm(request.args)
     fits, fit_context = {}, None
     per_page = current_app.config["LISTINGS_PER_PAGE"]
-    if not form.validate():
-        results, status = None, 400
-    elif form.sort.data == "fit":
-        # Imported here: the prospects package itself builds on the listing services.
-        from portal.prospects.fit_context import current_fit_context, rank_listing_page
+    results, status = None, 400
+    if form.validate():
+        if form.sort.data == "fit":
+            # Imported here: the prospects package itself builds on the listing services.
+            from portal.prospects.fit_context import current_fit_context, rank_listing_page
 
-        fit_context = current_fit_context()
-        results, fits = rank_listing_page(
-            all_listings(form.to_filters()), fit_context, form.page_number, per_page
-        )
-        status = 200
-    else:
-        results = search_listings(form.to_filters(), form.page_number, per_page)
-        status = 200
+            fit_context = current_fit_context()
+            results, fits = rank_listing_page(
+                all_listings(form.to_filters()), fit_context, form.page_number, per_page
+            )
+            status = 200
+        else:
+            results, outcome = search_with_commute(form, per_page)
+            status = 200
+            if results is None:
+                form.commute_to.errors = [outcome.message]
+                status = 422
     query = {k: v for k, v in request.args.items() if k != "page" and v}
     html = render_page_or_partial(
         "listings/index.html",
@@ -34,6 +44,8 @@ def index():
         query=query,
         fits=fits,
         fit_context=fit_context,
+        commutes=visitor_commutes(results.items) if results else {},
+        destinations=current_destinations(),
     )
     return html, status
 
@@ -45,6 +57,31 @@ def detail(unit_id: int):
         abort(404, description="That listing does not exist or is no longer available.")
     from portal.prospects.listing_panel import listing_panel_context  # see index()
 
-    return render_template(
-        "listings/detail.html", unit=unit, property=unit.property, **listing_panel_context(unit)
+    summary = neighbourhood_of(unit.property, geo_settings())
+    html = render_template(
+        "listings/detail.html",
+        unit=unit,
+        property=unit.property,
+        neighbourhood=summary.facts if summary else None,
+        commutes=visitor_commutes([unit]).get(unit.id, []),
+        tile_url=current_app.config.get("MAP_TILE_URL"),
+        **listing_panel_context(unit),
     )
+    # The summary may have been (re)computed just now: keep it for the next visitor.
+    db.session.commit()
+    return html
+
+
+@bp.get("/<int:unit_id>/map.json")
+def map_data(unit_id: int):
+    """Streets and places around the building as GeoJSON, for the offline map."""
+    unit = get_listing(unit_id)
+    if unit is None:
+        abort(404, description="That listing does not exist or is no longer available.")
+    prop = unit.property
+    region = region_covering(prop.lat, prop.lon)
+    if region is None:
+        abort(404, description="We have no map data for this area.")
+    response = jsonify(map_layers(region, prop.lat, prop.lon))
+    response.cache_control.max_age = 3600
+    return response

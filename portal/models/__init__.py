@@ -12,6 +12,15 @@ from portal.models.availability import (
 )
 from portal.models.contact_preference import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference
 from portal.models.favourite import Favourite
+from portal.models.geo import (
+    COMMUTE_MODES,
+    CommuteDestination,
+    GeoAddress,
+    GeoPlace,
+    GeoRegion,
+    NeighbourhoodSummary,
+    TransitRoute,
+)
 from portal.models.magic_link import MagicLink
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
@@ -59,6 +68,13 @@ __all__ = [
     "TourReminder",
     "TourStatusChange",
     "TourType",
+    "COMMUTE_MODES",
+    "CommuteDestination",
+    "GeoAddress",
+    "GeoPlace",
+    "GeoRegion",
+    "NeighbourhoodSummary",
+    "TransitRoute",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",
     "OUTBOX_STATUSES",

@@ -37,10 +37,15 @@ class FitContext:
 
 def current_fit_context() -> FitContext:
     """Priorities and inferred interests of the signed-in prospect or this visitor."""
+    from portal.commute.app_settings import geo_settings
+    from portal.commute.current import current_destinations
+    from portal.commute.listing_facts import geo_facts_of
+
     prospect, visitor_id = current_owner()
     return FitContext(
         priorities=current_priorities(prospect, visitor_id),
         interests=infer_interests(signals_of(prospect, visitor_id)),
+        facts_of=geo_facts_of(current_destinations(), geo_settings(), build_listing_facts),
     )
 
 

@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import login_user
 
 from portal.auth.forms import EmptyForm
+from portal.commute.destinations import move_session_destinations_to_prospect
 from portal.extensions import db, limiter
 from portal.mail.outbox import queue_email
 from portal.mail.render import render_email
@@ -107,6 +108,7 @@ def use_link(token: str):
         db.session.rollback()
         return _problem_page(problem)
     merge_visitor_into_prospect(prospect, visitor_state_from_session(session))
+    move_session_destinations_to_prospect(session, prospect.id)  # commute places
     db.session.commit()
     forget_visitor(session)
     login_user(prospect)

@@ -4,9 +4,9 @@ Each section module exposes ``PATHS`` and ``SCHEMAS``; add a new area to ``SECTI
 Tests validate real responses against the assembled document.
 """
 
-from portal.api.spec import common, listings, tours
+from portal.api.spec import common, geo, listings, tours
 
-SECTIONS = [listings, tours]
+SECTIONS = [listings, geo, tours]
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:

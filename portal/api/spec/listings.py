@@ -1,6 +1,7 @@
 """/listings and /listings/{id}."""
 
 from portal.api.spec.common import json_body
+from portal.api.spec.geo import COMMUTE_PARAMETERS
 
 _INTERNET = {
     "type": "object",
@@ -85,6 +86,14 @@ _LISTING = {
         "property": {"$ref": "#/components/schemas/Property"},
         "description": {"type": "string"},
         "media": {"type": "array", "items": {"$ref": "#/components/schemas/Media"}},
+        "commute": {
+            "$ref": "#/components/schemas/ListingCommute",
+            "description": "Present when the search had `commute_to` with a filter or sort",
+        },
+        "neighbourhood": {
+            "oneOf": [{"$ref": "#/components/schemas/Neighbourhood"}, {"type": "null"}],
+            "description": "Detail only; null outside the area we cover",
+        },
     },
     "additionalProperties": False,
 }
@@ -122,6 +131,7 @@ _FILTER_PARAMETERS = [
         "description": "Available on or before this date",
         "schema": {"type": "string", "format": "date"},
     },
+    *COMMUTE_PARAMETERS,
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
 ]
 
@@ -138,6 +148,10 @@ PATHS = {
                     "content": json_body("ListingPage"),
                 },
                 "400": {"description": "A filter is not valid", "content": json_body("Error")},
+                "422": {
+                    "description": "`commute_to` is unknown, ambiguous or outside coverage",
+                    "content": json_body("GeocodeError"),
+                },
             },
         }
     },
@@ -168,7 +182,7 @@ SCHEMAS = {
     "Listing": _LISTING,
     "ListingDetail": {
         "allOf": [{"$ref": "#/components/schemas/Listing"}],
-        "required": ["description", "media"],
+        "required": ["description", "media", "neighbourhood"],
     },
     "ListingPage": _LISTING_PAGE,
 }

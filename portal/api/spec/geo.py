@@ -1,0 +1,299 @@
+"""/geocode, /commute, /neighbourhood, and the commute parts of /listings."""
+
+from portal.api.spec.common import json_body
+
+_MODES = ["walk", "bike", "drive", "transit"]
+
+_LOCATION = {
+    "type": "object",
+    "required": ["address", "lat", "lon", "match"],
+    "properties": {
+        "address": {"type": "string"},
+        "lat": {"type": "number", "minimum": -90, "maximum": 90},
+        "lon": {"type": "number", "minimum": -180, "maximum": 180},
+        "match": {
+            "enum": ["exact", "fuzzy", "interpolated", "street", "candidate", "coordinates"],
+            "description": "How the local gazetteer found it: `exact` street and number, "
+            "`fuzzy` (misspelt street), `interpolated` between known numbers on the same "
+            "street, `street` (no number), `candidate` (a nearby number offered instead), "
+            "`coordinates` (lat,lon given).",
+        },
+    },
+    "additionalProperties": False,
+}
+
+_GEOCODE_ERROR = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "candidates"],
+            "properties": {
+                "code": {
+                    "enum": [
+                        "outside_coverage",
+                        "unknown_address",
+                        "ambiguous_address",
+                        "invalid_address",
+                    ]
+                },
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+                "candidates": {
+                    "type": "array",
+                    "items": {"$ref": "#/components/schemas/GeocodedLocation"},
+                    "description": "The best guesses, when there are any",
+                },
+            },
+        }
+    },
+}
+
+_COMMUTE = {
+    "type": "object",
+    "required": ["from", "to", "mode", "reachable", "minutes", "metres", "engine", "estimate"],
+    "properties": {
+        "from": {
+            "type": "object",
+            "required": ["lat", "lon"],
+            "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}},
+        },
+        "to": {"$ref": "#/components/schemas/GeocodedLocation"},
+        "mode": {"enum": _MODES},
+        "reachable": {"type": "boolean", "description": "False when the network has no path"},
+        "minutes": {"type": ["integer", "null"], "minimum": 0},
+        "metres": {"type": ["integer", "null"], "minimum": 0},
+        "engine": {
+            "type": "string",
+            "description": "`osrm` (in-process), `osrm-http` or `osm-routes-estimate` (transit)",
+        },
+        "estimate": {
+            "type": "boolean",
+            "description": "True for public transport: estimated from OSM route relations "
+            "(walk, half the headway, ride at mode speed, at most one transfer), no timetable",
+        },
+        "message": {"type": ["string", "null"]},
+    },
+    "additionalProperties": False,
+}
+
+_LISTING_COMMUTE = {
+    "type": "object",
+    "required": ["mode", "status", "minutes", "metres", "engine", "estimate"],
+    "properties": {
+        "mode": {"enum": _MODES},
+        "status": {"enum": ["ok", "unreachable", "outside_coverage"]},
+        "minutes": {"type": ["integer", "null"]},
+        "metres": {"type": ["integer", "null"]},
+        "engine": {"type": "string"},
+        "estimate": {"type": "boolean"},
+    },
+    "additionalProperties": False,
+}
+
+_PLACE = {
+    "type": "object",
+    "required": ["name", "kind", "minutes", "metres", "lat", "lon"],
+    "properties": {
+        "name": {"type": "string"},
+        "kind": {"type": "string", "description": "The OSM tag value, e.g. supermarket"},
+        "minutes": {"type": "integer", "minimum": 0, "description": "Walking, on the network"},
+        "metres": {"type": "integer", "minimum": 0},
+        "lat": {"type": "number"},
+        "lon": {"type": "number"},
+    },
+}
+
+_NEIGHBOURHOOD = {
+    "type": "object",
+    "description": "Nearest places per category with walking minutes along the street "
+    "network, counts within 5/10/15 minutes, the 0-100 walkability score (our own measure "
+    "modelled on the published Walk Score method; formula in README) and transit access.",
+    "required": ["region", "walkability", "transit", "categories", "attribution"],
+    "properties": {
+        "lat": {"type": "number"},
+        "lon": {"type": "number"},
+        "region": {"type": "string"},
+        "attribution": {"const": "© OpenStreetMap contributors"},
+        "walkability": {
+            "type": "object",
+            "required": ["score", "band", "points", "penalties"],
+            "properties": {
+                "score": {"type": "integer", "minimum": 0, "maximum": 100},
+                "band": {"type": "string"},
+                "points": {"type": "object", "additionalProperties": {"type": "number"}},
+                "intersection_density_per_sq_mi": {"type": ["integer", "null"]},
+                "average_block_m": {"type": ["integer", "null"]},
+                "penalties": {
+                    "type": "object",
+                    "properties": {
+                        "intersection_density": {"type": "number"},
+                        "block_length": {"type": "number"},
+                    },
+                },
+            },
+        },
+        "transit": {
+            "type": "object",
+            "required": ["score", "routes"],
+            "properties": {
+                "score": {"type": "integer", "minimum": 0, "maximum": 100},
+                "routes": {
+                    "type": "array",
+                    "description": "Lines with a stop within 10 minutes' walk",
+                    "items": {
+                        "type": "object",
+                        "required": ["mode", "ref", "minutes"],
+                        "properties": {
+                            "mode": {"type": "string"},
+                            "ref": {"type": "string"},
+                            "minutes": {"type": "integer"},
+                        },
+                    },
+                },
+            },
+        },
+        "categories": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "object",
+                "required": ["label", "nearest", "within"],
+                "properties": {
+                    "label": {"type": "string"},
+                    "nearest": {"type": "array", "items": {"$ref": "#/components/schemas/Place"}},
+                    "within": {
+                        "type": "object",
+                        "required": ["5", "10", "15"],
+                        "additionalProperties": {"type": "integer", "minimum": 0},
+                    },
+                },
+            },
+        },
+    },
+}
+
+COMMUTE_PARAMETERS = [
+    {
+        "name": "commute_to",
+        "in": "query",
+        "description": "Destination address or `lat,lon` for commute filtering and sorting",
+        "schema": {"type": "string", "maxLength": 200},
+    },
+    {
+        "name": "mode",
+        "in": "query",
+        "schema": {"enum": _MODES, "default": "walk"},
+    },
+    {
+        "name": "max_minutes",
+        "in": "query",
+        "description": "Only homes within this many minutes of `commute_to`",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 240},
+    },
+    {
+        "name": "sort",
+        "in": "query",
+        "description": "`commute` (needs `commute_to`) or `rent`",
+        "schema": {"enum": ["rent", "commute"], "default": "rent"},
+    },
+]
+
+_ERRORS = {
+    "400": {"description": "A parameter is not valid", "content": json_body("Error")},
+    "422": {
+        "description": "The address is unknown, ambiguous or outside the area we cover "
+        "(`outside_coverage`)",
+        "content": json_body("GeocodeError"),
+    },
+}
+
+PATHS = {
+    "/geocode": {
+        "get": {
+            "operationId": "geocode",
+            "summary": "Find an address in the area we cover (offline gazetteer by default)",
+            "parameters": [
+                {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}
+            ],
+            "responses": {
+                "200": {
+                    "description": "The address found",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["query", "result"],
+                                "properties": {
+                                    "query": {"type": "string"},
+                                    "result": {"$ref": "#/components/schemas/GeocodedLocation"},
+                                },
+                            }
+                        }
+                    },
+                },
+                **_ERRORS,
+            },
+        }
+    },
+    "/commute": {
+        "get": {
+            "operationId": "commute",
+            "summary": "Door-to-door minutes and metres between two places",
+            "parameters": [
+                {
+                    "name": "from",
+                    "in": "query",
+                    "required": True,
+                    "description": "`lat,lon`",
+                    "schema": {"type": "string"},
+                },
+                {
+                    "name": "to",
+                    "in": "query",
+                    "required": True,
+                    "description": "An address or `lat,lon`",
+                    "schema": {"type": "string"},
+                },
+                {"name": "mode", "in": "query", "schema": {"enum": _MODES, "default": "walk"}},
+            ],
+            "responses": {
+                "200": {
+                    "description": "The trip; `reachable` false when no route exists",
+                    "content": json_body("Commute"),
+                },
+                **_ERRORS,
+            },
+        }
+    },
+    "/neighbourhood": {
+        "get": {
+            "operationId": "neighbourhood",
+            "summary": "Neighbourhood facts around a point",
+            "parameters": [
+                {"name": "lat", "in": "query", "required": True, "schema": {"type": "number"}},
+                {"name": "lon", "in": "query", "required": True, "schema": {"type": "number"}},
+            ],
+            "responses": {
+                "200": {"description": "The facts", "content": json_body("Neighbourhood")},
+                "400": _ERRORS["400"],
+                "422": {
+                    "description": "Outside the area we cover",
+                    "content": json_body("Error"),
+                },
+            },
+        }
+    },
+}
+
+SCHEMAS = {
+    "GeocodedLocation": _LOCATION,
+    "GeocodeError": _GEOCODE_ERROR,
+    "Commute": _COMMUTE,
+    "ListingCommute": _LISTING_COMMUTE,
+    "Place": _PLACE,
+    "Neighbourhood": _NEIGHBOURHOOD,
+}

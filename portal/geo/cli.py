@@ -1,0 +1,87 @@
+"""`flask geo import` and `flask geo neighbourhoods`: the only writers of region data."""
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.extensions import db
+from portal.geo.extract_reader import ExtractError
+from portal.geo.importer import discard_directory, prepare_region, store_region
+from portal.geo.neighbourhood_store import refresh_all_neighbourhoods
+from portal.geo.routing_prep import RoutingPreparationError
+from portal.geo.settings import GeoSettings
+
+
+@click.group()
+def geo() -> None:
+    """OpenStreetMap regions: import, neighbourhood precompute."""
+
+
+def import_region(pbf: Path, name: str, settings: GeoSettings, progress=None) -> dict:
+    """Import ``pbf`` as region ``name``, refresh every neighbourhood, commit once.
+
+    On any failure the transaction rolls back and the new data directory is removed,
+    so the previous import of the region stays in use.
+    """
+    prepared = prepare_region(pbf, settings.data_dir, name, progress)
+    try:
+        report = store_region(name, prepared)
+        refreshed = refresh_all_neighbourhoods(settings)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        discard_directory(str(prepared.data_dir))
+        raise
+    discard_directory(report.old_data_dir)
+    return report.counts | {"neighbourhoods": refreshed}
+
+
+@geo.command("import")
+@click.argument("pbf", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--name", help="Region name (default: the file name without .osm.pbf).")
+def geo_import(pbf: Path, name: str | None) -> None:
+    """Import an OSM extract: places, addresses, transit routes and routing data."""
+    name = name or pbf.name.split(".")[0].lower()
+    settings = GeoSettings.from_mapping(current_app.config)
+    size = max(1, pbf.stat().st_size // 25) if pbf.is_file() else 1  # rough object count
+    try:
+        with click.progressbar(length=size, label=f"Importing {pbf.name}") as bar:
+            counts = import_region(pbf, name, settings, bar.update)
+            bar.update(size)
+    except (ExtractError, RoutingPreparationError, ValueError) as exc:
+        message = f"{str(exc).rstrip('.')}. The previous data of '{name}' is unchanged."
+        raise click.ClickException(message) from exc
+    click.echo(
+        f"Region '{name}': {counts['places']} places, {counts['addresses']} addresses, "
+        f"{counts['transit_routes']} transit routes, routing for walk/bike/drive; "
+        f"{counts['neighbourhoods']} neighbourhoods computed."
+    )
+
+
+@geo.command("neighbourhoods")
+def geo_neighbourhoods() -> None:
+    """Recompute every property's neighbourhood summary."""
+    count = refresh_all_neighbourhoods(GeoSettings.from_mapping(current_app.config))
+    db.session.commit()
+    click.echo(f"{count} neighbourhoods computed.")
+
+
+@geo.command("demo")
+@click.option("--if-missing", is_flag=True, help="Skip when the demo region is already imported.")
+def geo_demo(if_missing: bool) -> None:
+    """Import the bundled central-Helsinki extract as the demo region."""
+    from portal.models import GeoRegion
+
+    name = current_app.config["GEO_DEMO_REGION"]
+    region = db.session.scalar(sa.select(GeoRegion).where(GeoRegion.name == name))
+    if if_missing and region is not None and Path(region.data_dir).is_dir():
+        click.echo(f"Region '{name}' is already imported; nothing to do.")
+        return
+    settings = GeoSettings.from_mapping(current_app.config)
+    counts = import_region(Path(current_app.config["DEMO_PBF"]), name, settings)
+    click.echo(
+        f"Region '{name}': {counts['places']} places, {counts['addresses']} addresses; "
+        f"{counts['neighbourhoods']} neighbourhoods computed."
+    )

@@ -1,0 +1,63 @@
+"""Which imported region covers a point, and the engines that route inside it."""
+
+import threading
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.geo.routing import OsrmBindingsEngine, OsrmHttpEngine, RoutingEngine
+from portal.geo.settings import GeoSettings
+from portal.geo.transit import RouteRelationEstimator, TransitEstimator
+from portal.models import GeoRegion, TransitRoute
+
+_estimators: dict[tuple[str, str], RouteRelationEstimator] = {}
+_lock = threading.Lock()
+
+
+def region_covering(lat: float, lon: float) -> GeoRegion | None:
+    """The most recently imported region whose coverage contains the point."""
+    stmt = (
+        sa.select(GeoRegion)
+        .where(
+            GeoRegion.min_lat <= lat,
+            GeoRegion.max_lat >= lat,
+            GeoRegion.min_lon <= lon,
+            GeoRegion.max_lon >= lon,
+        )
+        .order_by(GeoRegion.imported_at.desc())
+        .limit(1)
+    )
+    return db.session.scalar(stmt)
+
+
+def any_region() -> bool:
+    return db.session.scalar(sa.select(GeoRegion.id).limit(1)) is not None
+
+
+def routing_engine(region: GeoRegion, settings: GeoSettings) -> RoutingEngine:
+    if settings.routing == "http":
+        return OsrmHttpEngine(dict(settings.osrm_urls))
+    return OsrmBindingsEngine(region.data_dir)
+
+
+def transit_estimator(region: GeoRegion, settings: GeoSettings) -> TransitEstimator:
+    """The route-relation estimator of a region, built once per import and reused."""
+    key = (region.data_dir, settings.routing)
+    with _lock:
+        estimator = _estimators.get(key)
+    if estimator is None:
+        rows = db.session.execute(
+            sa.select(TransitRoute.mode, TransitRoute.ref, TransitRoute.stops).where(
+                TransitRoute.region_id == region.id
+            )
+        ).all()
+        estimator = RouteRelationEstimator(
+            [(r.mode, r.ref, r.stops) for r in rows],
+            routing_engine(region, settings),
+            settings.headway_min,
+            settings.speed_kmh,
+            settings.max_access_walk_m,
+        )
+        with _lock:
+            _estimators[key] = estimator
+    return estimator

@@ -1,0 +1,124 @@
+"""Imported OpenStreetMap data, neighbourhood summaries and commute destinations.
+
+A region is one imported extract. Its routing files live on disk under
+``data_dir`` (instance folder, never committed); its places, addresses and transit
+routes live here. A re-import writes a new data_dir and swaps the rows in one
+transaction, so a failed import leaves the previous region untouched.
+"""
+
+from datetime import datetime, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+from portal.models.base import UTCDateTime, utcnow
+
+COMMUTE_MODES = ("walk", "bike", "drive", "transit")
+
+
+class GeoRegion(db.Model):
+    __tablename__ = "geo_region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    source_name: Mapped[str] = mapped_column(sa.String(255))
+    data_dir: Mapped[str] = mapped_column(sa.String(500))
+    min_lat: Mapped[float]
+    min_lon: Mapped[float]
+    max_lat: Mapped[float]
+    max_lon: Mapped[float]
+    stats: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def covers(self, lat: float, lon: float) -> bool:
+        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+
+
+class GeoPlace(db.Model):
+    """A point of interest; areas (parks mapped as ways or multipolygons) at their centroid."""
+
+    __tablename__ = "geo_place"
+    __table_args__ = (sa.Index("ix_geo_place_region_category", "region_id", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("geo_region.id", ondelete="CASCADE"))
+    osm_type: Mapped[str] = mapped_column(sa.String(8))
+    osm_id: Mapped[int] = mapped_column(sa.BigInteger)
+    category: Mapped[str] = mapped_column(sa.String(20))
+    kind: Mapped[str] = mapped_column(sa.String(40))
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    lat: Mapped[float]
+    lon: Mapped[float]
+
+
+class GeoAddress(db.Model):
+    """One `addr:street` + `addr:housenumber` from the extract: the offline gazetteer."""
+
+    __tablename__ = "geo_address"
+    __table_args__ = (sa.Index("ix_geo_address_region_street", "region_id", "street_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("geo_region.id", ondelete="CASCADE"))
+    street: Mapped[str] = mapped_column(sa.String(200))
+    street_key: Mapped[str] = mapped_column(sa.String(200))
+    housenumber: Mapped[str] = mapped_column(sa.String(40))
+    number: Mapped[int | None]
+    postcode: Mapped[str] = mapped_column(sa.String(20), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")
+    lat: Mapped[float]
+    lon: Mapped[float]
+
+
+class TransitRoute(db.Model):
+    """An OSM route relation (bus, tram, metro, train, ferry) as its ordered stops."""
+
+    __tablename__ = "transit_route"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("geo_region.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(sa.String(20))
+    ref: Mapped[str] = mapped_column(sa.String(40), default="")
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
+    stops: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[lat, lon], ...] in order
+
+
+class NeighbourhoodSummary(db.Model):
+    """Precomputed neighbourhood facts for one property (see portal.geo.neighbourhood)."""
+
+    __tablename__ = "neighbourhood_summary"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("property.id", ondelete="CASCADE"), unique=True
+    )
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("geo_region.id", ondelete="CASCADE"))
+    origin_lat: Mapped[float]
+    origin_lon: Mapped[float]
+    walkability: Mapped[int]
+    transit_access: Mapped[int]
+    facts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CommuteDestination(db.Model):
+    """A place a prospect travels to; visitors keep the same fields in their session."""
+
+    __tablename__ = "commute_destination"
+    __table_args__ = (
+        sa.CheckConstraint(f"mode IN {COMMUTE_MODES}", name="mode_known"),
+        sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
+        sa.CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("prospect.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(sa.String(60))
+    address: Mapped[str] = mapped_column(sa.String(200))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    mode: Mapped[str] = mapped_column(sa.String(10))
+    arrive_by: Mapped[time | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
