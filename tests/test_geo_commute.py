@@ -120,3 +120,22 @@ def test_destination_alone_shows_minutes_in_rent_order(client, demo, geo_region)
     with_commute = client.get("/api/v1/listings?commute_to=Mannerheimintie+5&mode=drive").json
     assert [i["id"] for i in with_commute["items"]] == [i["id"] for i in plain]
     assert all(i["commute"]["mode"] == "drive" for i in with_commute["items"])
+
+
+def test_checking_a_commute_is_a_signal_only_with_consent(client, geo_region):
+    """Adding a place records "commute_checked" for a consenting visitor, and nothing otherwise."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+    from portal.models import BrowsingSignal
+    from tests.prospect_session import give_consent
+
+    def signals():
+        return list(db.session.execute(sa.select(BrowsingSignal.kind, BrowsingSignal.topic)))
+
+    give_consent(client, "necessary")
+    _add_place(client, label="Work")
+    assert signals() == []
+    give_consent(client, "all")
+    _add_place(client, label="Gym")
+    assert signals() == [("commute_checked", "Gym")]

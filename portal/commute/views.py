@@ -12,6 +12,7 @@ from portal.geo.commute import Destination
 from portal.geo.gazetteer import LocalGazetteer
 from portal.geo.geocoding import resolve_address
 from portal.htmx import is_htmx, render_page_or_partial
+from portal.prospects.tracking import record_if_allowed
 
 
 def _render(form: DestinationForm, status: int = 200):
@@ -53,6 +54,8 @@ def add():
     except TooManyDestinations as exc:
         form.address.errors = [str(exc)]
         return _render(form, 422)
+    # A commute the visitor checks is a strong hint of what matters (kept only with consent).
+    record_if_allowed("commute_checked", topic=form.label.data.strip())
     db.session.commit()
     if is_htmx():
         return _render(DestinationForm(formdata=None))
