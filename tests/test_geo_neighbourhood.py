@@ -127,6 +127,13 @@ def test_neighbourhood_api_rejects_bad_points(client, geo_region, query, status,
     assert response.json["error"]["code"] == code
 
 
+def test_each_category_list_opens_as_a_browsing_signal(client, demo, geo_region):
+    """A category with several nearby places opens like a list and reports which one."""
+    unit_id = client.get("/api/v1/listings").json["items"][0]["id"]
+    html = client.get(f"/listings/{unit_id}").get_data(as_text=True)
+    assert '<details data-signal-kind="category_expanded" data-signal-topic="restaurant">' in html
+
+
 def test_without_imported_data_the_page_says_so(client, demo):
     """Before any import the detail page explains that there is no map data yet."""
     unit_id = client.get("/api/v1/listings").json["items"][0]["id"]

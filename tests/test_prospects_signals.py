@@ -1,5 +1,6 @@
 """Browsing signals: recorded only with consent, through a CSRF-protected beacon; interests."""
 
+import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
@@ -153,3 +154,22 @@ def test_beacon_script_loads_only_with_consent(client):
     assert "signals.js" not in client.get(f"/listings/{unit.id}").get_data(as_text=True)
     give_consent(client)
     assert "signals.js" in client.get(f"/listings/{unit.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("geo_key", "topic"),
+    [
+        ("grocery", "groceries"),
+        ("cafe", "restaurants"),
+        ("restaurant", "restaurants"),
+        ("bar", "nightlife"),
+        ("park", "parks"),
+        ("transit", "transit"),
+    ],
+)
+def test_geo_panel_categories_map_to_priority_topics(app, geo_key, topic):
+    """The neighbourhood panel's own category keys infer the questionnaire's topics."""
+    prospect = gen_prospect()
+    for unit in (gen_unit(), gen_unit()):
+        record_signal("category_expanded", prospect=prospect, unit_id=unit.id, topic=geo_key)
+    assert [i.topic for i in infer_interests(signals_of(prospect))] == [topic]

@@ -14,7 +14,13 @@ from portal.models import BrowsingSignal
 
 # Neighbourhood category names (as the geo facts and the beacon send them) -> topic.
 CATEGORY_TOPICS = {
+    # the geo panel's category keys
     "grocery": "groceries",
+    "cafe": "restaurants",
+    "restaurant": "restaurants",
+    "bar": "nightlife",
+    "park": "parks",
+    "parking": "parking",
     "groceries": "groceries",
     "restaurants": "restaurants",
     "restaurants_bars": "restaurants",
