@@ -5,7 +5,7 @@ import random
 import pytest
 
 from portal.extensions import db
-from portal.geo.commute import commute_batch
+from portal.geo.commute import clear_cache, commute_batch
 from portal.geo.settings import GeoSettings
 from portal.listings.services import ListingFilters, search_listings
 from tests.factories import gen_property, gen_unit
@@ -32,6 +32,7 @@ def many_buildings(geo_region):
 
 def _expected(units, mode, sort, max_minutes, page, per_page=12):
     homes = list(dict.fromkeys((u.property.lat, u.property.lon) for u in units))
+    clear_cache()  # route every building afresh, not from what the search cached
     results = dict(zip(homes, commute_batch(homes, DESTINATION, mode, SETTINGS), strict=True))
 
     def commute(unit):
