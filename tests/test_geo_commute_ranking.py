@@ -7,6 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.geo.commute import clear_cache, commute_batch
 from portal.geo.settings import GeoSettings
+from portal.listings import commute_ranking
 from portal.listings.services import ListingFilters, search_listings
 from tests.factories import gen_property, gen_unit
 
@@ -67,3 +68,21 @@ def test_pruned_search_equals_routing_everything(many_buildings, mode, sort, max
     expected = _expected(many_buildings, mode, sort, max_minutes, page)
     assert ([u.id for u in found.items], found.total) == expected
     assert all(found.commutes[u.id].mode == mode for u in found.items)
+
+
+@pytest.mark.parametrize("mode", ["walk", "bike", "drive"])
+def test_commute_sorted_page_takes_at_most_two_routing_calls(many_buildings, mode, monkeypatch):
+    """Routing calls cost a search each, so a commute-sorted page makes one or two of them."""
+    calls = []
+    real = commute_ranking.commute_batch
+
+    def counting(origins, *args, **kwargs):
+        calls.append(len(origins))
+        return real(origins, *args, **kwargs)
+
+    monkeypatch.setattr(commute_ranking, "commute_batch", counting)
+    clear_cache()
+    filters = ListingFilters(commute_to=DESTINATION, mode=mode, sort="commute")
+    assert search_listings(filters, 1, 12, SETTINGS).items
+    assert 1 <= len(calls) <= 2
+    assert sum(calls) <= 120
