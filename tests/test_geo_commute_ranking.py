@@ -5,8 +5,9 @@ import random
 import pytest
 
 from portal.extensions import db
-from portal.geo.commute import commute_batch
+from portal.geo.commute import clear_cache, commute_batch
 from portal.geo.settings import GeoSettings
+from portal.listings import commute_ranking
 from portal.listings.services import ListingFilters, search_listings
 from tests.factories import gen_property, gen_unit
 
@@ -32,6 +33,7 @@ def many_buildings(geo_region):
 
 def _expected(units, mode, sort, max_minutes, page, per_page=12):
     homes = list(dict.fromkeys((u.property.lat, u.property.lon) for u in units))
+    clear_cache()  # route every building afresh, not from what the search cached
     results = dict(zip(homes, commute_batch(homes, DESTINATION, mode, SETTINGS), strict=True))
 
     def commute(unit):
@@ -66,3 +68,21 @@ def test_pruned_search_equals_routing_everything(many_buildings, mode, sort, max
     expected = _expected(many_buildings, mode, sort, max_minutes, page)
     assert ([u.id for u in found.items], found.total) == expected
     assert all(found.commutes[u.id].mode == mode for u in found.items)
+
+
+@pytest.mark.parametrize("mode", ["walk", "bike", "drive"])
+def test_commute_sorted_page_takes_at_most_two_routing_calls(many_buildings, mode, monkeypatch):
+    """Routing calls cost a search each, so a commute-sorted page makes one or two of them."""
+    calls = []
+    real = commute_ranking.commute_batch
+
+    def counting(origins, *args, **kwargs):
+        calls.append(len(origins))
+        return real(origins, *args, **kwargs)
+
+    monkeypatch.setattr(commute_ranking, "commute_batch", counting)
+    clear_cache()
+    filters = ListingFilters(commute_to=DESTINATION, mode=mode, sort="commute")
+    assert search_listings(filters, 1, 12, SETTINGS).items
+    assert 1 <= len(calls) <= 2
+    assert sum(calls) <= 120

@@ -15,7 +15,7 @@ from portal.geo.distance import haversine_m
 from portal.geo.regions import region_covering, routing_engine, transit_estimator
 from portal.geo.routing import Leg
 from portal.geo.settings import GeoSettings
-from portal.models import COMMUTE_MODES
+from portal.models import COMMUTE_MODES, GeoRegion
 
 LatLon = tuple[float, float]
 CACHE_DESTINATIONS = 256
@@ -67,11 +67,20 @@ def lower_bound_seconds(
     return metres / (BOUND_SPEED_KMH[mode] / 3.6)
 
 
-def transit_shortest_wait(destination: LatLon, settings: GeoSettings) -> float:
-    region = region_covering(*destination)
+def transit_shortest_wait(
+    destination: LatLon, settings: GeoSettings, region: GeoRegion | None = None
+) -> float:
+    region = region or region_covering(*destination)
     if region is None:
         return 0.0
     return getattr(transit_estimator(region, settings), "shortest_wait_seconds", 0.0)
+
+
+def prepare_transit_access(homes: list[LatLon], region: GeoRegion, settings: GeoSettings) -> None:
+    """Route the homes' walks to nearby stops up front; they do not depend on the destination."""
+    prepare = getattr(transit_estimator(region, settings), "prepare_access", None)
+    if prepare is not None:
+        prepare([h for h in dict.fromkeys(homes) if region.covers(*h)])
 
 
 _cache: "OrderedDict[tuple, dict[LatLon, CommuteResult]]" = OrderedDict()
@@ -84,12 +93,19 @@ def clear_cache() -> None:
 
 
 def commute_batch(
-    origins: list[LatLon], destination: LatLon, mode: str, settings: GeoSettings
+    origins: list[LatLon],
+    destination: LatLon,
+    mode: str,
+    settings: GeoSettings,
+    region: GeoRegion | None = None,
 ) -> list[CommuteResult]:
-    """One result per origin (a home), travelling to ``destination`` by ``mode``."""
+    """One result per origin (a home), travelling to ``destination`` by ``mode``.
+
+    :param region: the region covering ``destination``, when the caller already has it.
+    """
     if mode not in COMMUTE_MODES:
         raise ValueError(f"Unknown mode {mode!r}; use one of {', '.join(COMMUTE_MODES)}.")
-    region = region_covering(*destination)
+    region = region or region_covering(*destination)
     if region is None:
         return [CommuteResult(mode, "outside_coverage") for _ in origins]
     key = (region.data_dir, mode, round(destination[0], 6), round(destination[1], 6))

@@ -167,6 +167,16 @@ class RouteRelationEstimator:
             results[n] = best
         return results
 
+    def prepare_access(self, origins: list[LatLon]) -> None:
+        """Route the walks to nearby stops of every origin not yet known, in one call.
+
+        A search by transit asks for a few buildings at a time, nearest the destination
+        first; routing all candidate buildings' walks at once, the first time, costs one
+        matrix instead of one per search until each building has been near a destination.
+        """
+        if len(origins) <= ACCESS_CACHE:
+            self._access_legs(origins)
+
     def _access_legs(self, origins: list[LatLon]) -> list[list[tuple[int, Leg]]]:
         """Walking legs from each origin to every stop within reach, routed once per origin.
 

@@ -1,10 +1,14 @@
 """Rank buildings by commute without routing to every one of them.
 
 Network travel time is never shorter than the straight-line distance at the mode's
-top speed, so buildings are routed nearest-first in growing batches and the search
-stops once the page is settled: no unrouted building could still beat it. With a
-``max_minutes`` limit, buildings whose lower bound already exceeds it are dropped
-unrouted. The answer is the same as routing everything (tests check this).
+top speed. For a commute-sorted page, the nearest few buildings are routed first;
+the slowest of the listings they put on the page is an upper bound for the page's
+cut, so one more routing call answers every building whose lower bound could still
+make the page, and the rest are left unrouted. With a ``max_minutes`` limit,
+buildings whose lower bound already exceeds it are dropped unrouted and the others
+are routed in one call. At most two routing calls: the engine's cost is mostly per
+snapped coordinate plus one search per call, so fewer, fuller calls are cheaper
+than growing batches. The answer is the same as routing everything (tests check this).
 """
 
 from dataclasses import dataclass
@@ -13,11 +17,16 @@ from portal.geo.commute import (
     CommuteResult,
     commute_batch,
     lower_bound_seconds,
+    minutes_from_seconds,
+    prepare_transit_access,
     transit_shortest_wait,
 )
+from portal.geo.regions import region_covering
 from portal.geo.settings import GeoSettings
 
-FIRST_BATCH = 64
+# Buildings routed before the page's cut is known; enough that a badly connected
+# nearest building or two does not loosen the cut much.
+FIRST_BATCH = 16
 LatLon = tuple[float, float]
 
 
@@ -58,7 +67,11 @@ def rank_buildings(
 
     :param sort: ``commute`` (quickest first, then cheapest) or ``rent``.
     """
-    wait = transit_shortest_wait(destination, settings) if mode == "transit" else 0.0
+    region = region_covering(*destination)
+    wait = 0.0
+    if mode == "transit" and region is not None:
+        wait = transit_shortest_wait(destination, settings, region)
+        prepare_transit_access([b.home for b in buildings], region, settings)
     bounds = {
         b.property_id: lower_bound_seconds(b.home, destination, mode, wait) for b in buildings
     }
@@ -68,18 +81,23 @@ def rank_buildings(
         buildings = [b for b in buildings if bounds[b.property_id] < limit]
     order = sorted(buildings, key=lambda b: (bounds[b.property_id], b.property_id))
     results: dict[int, CommuteResult] = {}
-    settle_early = sort == "commute" and not max_minutes
-    start, size = 0, FIRST_BATCH
-    while start < len(order):
-        batch = order[start : start + size]
-        answers = commute_batch([b.home for b in batch], destination, mode, settings)
+
+    def route(batch: list[Building]) -> None:
+        answers = commute_batch([b.home for b in batch], destination, mode, settings, region)
         results.update((b.property_id, r) for b, r in zip(batch, answers, strict=True))
-        start += size
-        size *= 2
-        if settle_early and start < len(order):
-            floor_minutes = int(bounds[order[start].property_id] / 60 + 0.5)
-            if _listings_quicker_than(order[:start], results, floor_minutes) >= wanted:
-                break
+
+    rest = order
+    if sort == "commute" and not max_minutes and not _cannot_prune(order, bounds, wanted):
+        first = _nearest_covering(order, wanted)
+        route(first)
+        cut = _page_cut(first, results, wanted)
+        rest = order[len(first) :]
+        if cut is not None:
+            # Minutes never undercut the rounded lower bound, and the final page's cut is
+            # at most `cut`; a building rounding above it cannot reach the page.
+            rest = [b for b in rest if minutes_from_seconds(bounds[b.property_id]) <= cut]
+    if rest:
+        route(rest)
     routed = [b for b in order if b.property_id in results]
     if max_minutes:
         routed = [
@@ -105,11 +123,41 @@ def rank_buildings(
     return BuildingRanking(kept, total)
 
 
-def _listings_quicker_than(
-    routed: list[Building], results: dict[int, CommuteResult], floor_minutes: int
-) -> int:
-    return sum(
-        b.listings
-        for b in routed
-        if results[b.property_id].ok and results[b.property_id].minutes < floor_minutes
-    )
+def _cannot_prune(order: list[Building], bounds: dict[int, float], wanted: int) -> bool:
+    """Whether every building would be routed anyway, so one call beats two.
+
+    The page's cut is at least the rounded bound of the building at which the
+    nearest-first order covers ``wanted`` listings; buildings whose rounded bound does
+    not exceed that are always routed. If that is all of them (short trips by car in
+    a small region), the first call only adds a search.
+    """
+    covered = 0
+    for b in order:
+        covered += b.listings
+        if covered >= wanted:
+            floor = minutes_from_seconds(bounds[b.property_id])
+            return minutes_from_seconds(bounds[order[-1].property_id]) <= floor
+    return True
+
+
+def _nearest_covering(order: list[Building], wanted: int) -> list[Building]:
+    """The nearest buildings: at least FIRST_BATCH, and enough to hold ``wanted`` listings."""
+    covered = 0
+    for i, b in enumerate(order):
+        covered += b.listings
+        if i + 1 >= FIRST_BATCH and covered >= wanted:
+            return order[: i + 1]
+    return order
+
+
+def _page_cut(routed: list[Building], results: dict[int, CommuteResult], wanted: int) -> int | None:
+    """Minutes of the ``wanted``-th quickest routed listing, or None if too few are reachable."""
+    covered = 0
+    for b in sorted(
+        (b for b in routed if results[b.property_id].ok),
+        key=lambda b: results[b.property_id].minutes,
+    ):
+        covered += b.listings
+        if covered >= wanted:
+            return results[b.property_id].minutes
+    return None
