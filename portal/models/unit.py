@@ -30,6 +30,9 @@ class Unit(db.Model):
             "status IN ('available', 'reserved', 'leased', 'off_market')", name="status_known"
         ),
         sa.Index("ix_unit_search", "status", "rent_eur"),
+        # Commute search counts and prices listings per building, and fetches the
+        # listings of a batch of buildings: both read this index alone.
+        sa.Index("ix_unit_building_search", "property_id", "status", "rent_eur", "bedrooms"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
