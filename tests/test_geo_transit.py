@@ -82,6 +82,35 @@ def test_two_transfers_are_not_used():
     assert leg.seconds == pytest.approx(haversine_m(*a[0], *c[-1]) / WALK, rel=0.01)
 
 
+class CountingWalker(StraightLineWalker):
+    def __init__(self):
+        self.calls = []
+
+    def matrix(self, sources, targets, mode):
+        self.calls.append((len(sources), len(targets)))
+        return super().matrix(sources, targets, mode)
+
+
+def test_stops_to_destination_are_walked_once_per_destination():
+    """A search asks for a few buildings, then more: the stops' walks to the destination and
+    the rides from every stop are worked out once, and the answers do not change."""
+    stops = [_east(60.0, 24.0, d) for d in (0, 1000, 2000, 3000)]
+    walker = CountingWalker()
+    estimator = RouteRelationEstimator(
+        [("bus", "1", [list(s) for s in stops])], walker, HEADWAY, SPEED, 1200
+    )
+    homes = [_east(60.0, 24.0, d) for d in (10, 500, 1500)]
+    first = estimator.to_destination(homes[:1], stops[-1])
+    calls_after_first = len(walker.calls)
+    again = estimator.to_destination(homes, stops[-1])
+    # The second search walks only its homes: to the destination and to their nearby stops.
+    assert len(walker.calls) - calls_after_first == 2
+    assert again[0] == first[0]
+    estimator.forget_destinations()
+    estimator.to_destination(homes[:1], stops[-1])
+    assert len(walker.calls) - calls_after_first == 4  # direct walk + stops to destination
+
+
 def test_demo_transit_commute_is_labelled_an_estimate(geo_region):
     """Across central Helsinki public transport is an estimate, and never slower than walking."""
     settings = GeoSettings()

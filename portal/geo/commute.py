@@ -12,7 +12,12 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 
 from portal.geo.distance import haversine_m
-from portal.geo.regions import region_covering, routing_engine, transit_estimator
+from portal.geo.regions import (
+    forget_destinations,
+    region_covering,
+    routing_engine,
+    transit_estimator,
+)
 from portal.geo.routing import Leg
 from portal.geo.settings import GeoSettings
 from portal.models import COMMUTE_MODES, GeoRegion
@@ -88,8 +93,10 @@ _cache_lock = threading.Lock()
 
 
 def clear_cache() -> None:
+    """Forget every destination's answers (the walks from buildings to stops are kept)."""
     with _cache_lock:
         _cache.clear()
+    forget_destinations()
 
 
 def commute_batch(

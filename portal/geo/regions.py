@@ -30,6 +30,14 @@ def region_covering(lat: float, lon: float) -> GeoRegion | None:
     return db.session.scalar(stmt)
 
 
+def forget_destinations() -> None:
+    """Drop what transit estimators keep per destination (what buildings keep stays)."""
+    with _lock:
+        estimators = list(_estimators.values())
+    for estimator in estimators:
+        estimator.forget_destinations()
+
+
 def any_region() -> bool:
     return db.session.scalar(sa.select(GeoRegion.id).limit(1)) is not None
 

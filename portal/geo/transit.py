@@ -10,6 +10,7 @@ walking. A GTFS-based estimator can replace this one: anything with the same
 
 import math
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
@@ -23,6 +24,7 @@ TRANSFER_RADIUS_M = 250
 WALK_MPS = 5.0 / 3.6
 INF = math.inf
 ACCESS_CACHE = 50_000  # buildings whose walks to nearby stops are kept
+BOARDING_CACHE = 64  # destinations whose boarding times are kept
 LatLon = tuple[float, float]
 
 
@@ -80,6 +82,10 @@ class RouteRelationEstimator:
         self._prepare()
         self._access: dict[LatLon, list[tuple[int, Leg]]] = {}
         self._access_lock = threading.Lock()
+        self._boarding: OrderedDict[tuple[float, float], list[tuple[float, float]] | None] = (
+            OrderedDict()
+        )
+        self._boarding_lock = threading.Lock()
 
     def _near(self, point: LatLon, radius: float) -> list[int]:
         return [i for i, s in enumerate(self.stops) if haversine_m(*point, *s) <= radius]
@@ -138,24 +144,11 @@ class RouteRelationEstimator:
         """Estimated door-to-door legs from each origin to ``destination``."""
         direct = self.walker.matrix(origins, [destination], "walk")
         results = [row[0] for row in direct]
-        egress_stops = self._near(destination, self.max_walk_m)
-        if not self.stops or not egress_stops or not origins:
+        if not self.stops or not origins:
             return results
-        egress = [(INF, 0.0)] * len(self.stops)
-        legs = self.walker.matrix([self.stops[i] for i in egress_stops], [destination], "walk")
-        for stop, row in zip(egress_stops, legs, strict=True):
-            if row[0].reachable:
-                egress[stop] = (row[0].seconds, row[0].metres)
-        one_ride = self._board_from(egress)
-        # After a first ride: walk out, or ride again from here or a stop within 250 m.
-        after_first = [min(e, r) for e, r in zip(egress, one_ride, strict=True)]
-        for a, neighbours in enumerate(self.transfers):
-            for b, walk in neighbours:
-                if one_ride[b][0] < INF:
-                    total = (walk / WALK_MPS + one_ride[b][0], walk + one_ride[b][1])
-                    if total[0] < after_first[a][0]:
-                        after_first[a] = total
-        boarding = self._board_from(after_first)
+        boarding = self._boarding_towards(destination)
+        if boarding is None:
+            return results
         for n, access in enumerate(self._access_legs(origins)):
             best = results[n]
             for stop, leg in access:
@@ -166,6 +159,45 @@ class RouteRelationEstimator:
                     best = Leg(seconds, leg.metres + boarding[stop][1])
             results[n] = best
         return results
+
+    def _boarding_towards(self, destination: LatLon) -> list[tuple[float, float]] | None:
+        """Best (seconds, metres) from boarding at each stop to ``destination``, or None.
+
+        It depends on the destination alone, so a search that asks for a few buildings
+        and then a few more computes it once (kept for the last BOARDING_CACHE destinations).
+        """
+        key = (round(destination[0], 6), round(destination[1], 6))
+        with self._boarding_lock:
+            if key in self._boarding:
+                self._boarding.move_to_end(key)
+                return self._boarding[key]
+        egress_stops = self._near(destination, self.max_walk_m)
+        boarding = None
+        if egress_stops:
+            egress = [(INF, 0.0)] * len(self.stops)
+            legs = self.walker.matrix([self.stops[i] for i in egress_stops], [destination], "walk")
+            for stop, row in zip(egress_stops, legs, strict=True):
+                if row[0].reachable:
+                    egress[stop] = (row[0].seconds, row[0].metres)
+            one_ride = self._board_from(egress)
+            # After a first ride: walk out, or ride again from here or a stop within 250 m.
+            after_first = [min(e, r) for e, r in zip(egress, one_ride, strict=True)]
+            for a, neighbours in enumerate(self.transfers):
+                for b, walk in neighbours:
+                    if one_ride[b][0] < INF:
+                        total = (walk / WALK_MPS + one_ride[b][0], walk + one_ride[b][1])
+                        if total[0] < after_first[a][0]:
+                            after_first[a] = total
+            boarding = self._board_from(after_first)
+        with self._boarding_lock:
+            self._boarding[key] = boarding
+            while len(self._boarding) > BOARDING_CACHE:
+                self._boarding.popitem(last=False)
+        return boarding
+
+    def forget_destinations(self) -> None:
+        with self._boarding_lock:
+            self._boarding.clear()
 
     def prepare_access(self, origins: list[LatLon]) -> None:
         """Route the walks to nearby stops of every origin not yet known, in one call.
