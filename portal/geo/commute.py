@@ -18,17 +18,19 @@ from portal.geo.regions import (
     routing_engine,
     transit_estimator,
 )
-from portal.geo.routing import Leg
+from portal.geo.routing import WALK_SPEED_MPS, Leg
 from portal.geo.settings import GeoSettings
 from portal.models import COMMUTE_MODES, GeoRegion
 
 LatLon = tuple[float, float]
 CACHE_DESTINATIONS = 256
-# Top speeds (km/h) no trip can beat on average, for straight-line lower bounds. Above
-# the shipped OSRM profiles' maxima (foot 5, bicycle 15, car 90 on motorways or 0.8 x a
-# tagged limit) and the transit speeds in settings (at most 45); a ferry with a timetabled
-# duration is the one thing that could be faster. Raise these with faster profiles.
-BOUND_SPEED_KMH = {"walk": 6.0, "bike": 20.0, "drive": 130.0, "transit": 60.0}
+# Top speeds (km/h) no trip can beat on average, for straight-line lower bounds. Just
+# above the shipped OSRM profiles' maxima (foot 5, bicycle 15 on every way it rides,
+# car 90 on motorways or 0.8 x a tagged limit) and the transit speeds in settings (at
+# most 45); a ferry with a timetabled duration is the one thing that could be faster.
+# tests/test_geo_commute_bounds.py checks them against routed trips; raise them with
+# faster profiles. The tighter they are, the fewer buildings a commute search routes.
+BOUND_SPEED_KMH = {"walk": 6.0, "bike": 16.0, "drive": 130.0, "transit": 60.0}
 
 
 @dataclass(frozen=True)
@@ -58,18 +60,49 @@ def minutes_from_seconds(seconds: float) -> int:
 
 
 def lower_bound_seconds(
-    origin: LatLon, destination: LatLon, mode: str, shortest_wait: float = 0.0
+    origin: LatLon,
+    destination: LatLon,
+    mode: str,
+    shortest_wait: float = 0.0,
+    snapped_m: float = 0.0,
 ) -> float:
-    """Seconds no route by ``mode`` can beat: straight-line distance at the top speed.
+    """Seconds no route by ``mode`` can beat.
+
+    Every trip walks from the origin to the street it snaps to and from the
+    destination's street (``snapped_m`` metres together, at walking speed; 0 when not
+    known yet), and covers the rest of the straight-line distance at most at the
+    mode's top speed.
 
     :param shortest_wait: for transit, the least any ride waits; a transit trip is
         either a walk or waits at least that long.
+    :param snapped_m: metres from origin and destination to their streets on the
+        mode's network (for transit, the walking network's).
     """
-    metres = haversine_m(*origin, *destination)
+    gap = max(0.0, haversine_m(*origin, *destination) - snapped_m)
     if mode == "transit":
-        walking = metres / (BOUND_SPEED_KMH["walk"] / 3.6)
-        return min(walking, metres / (BOUND_SPEED_KMH["transit"] / 3.6) + shortest_wait)
-    return metres / (BOUND_SPEED_KMH[mode] / 3.6)
+        walking = gap / (BOUND_SPEED_KMH["walk"] / 3.6)
+        network = min(walking, gap / (BOUND_SPEED_KMH["transit"] / 3.6) + shortest_wait)
+    else:
+        network = gap / (BOUND_SPEED_KMH[mode] / 3.6)
+    return snapped_m / WALK_SPEED_MPS + network
+
+
+def snap_metres(
+    homes: list[LatLon], destination: LatLon, mode: str, settings: GeoSettings, region: GeoRegion
+) -> tuple[list[float], float]:
+    """How far the homes and the destination lie from their streets, for lower bounds.
+
+    Homes the engine has not snapped yet count as 0 m (still a bound); the destination
+    is snapped now if need be, in a one-point call.
+    """
+    engine = routing_engine(region, settings)
+    network_mode = "walk" if mode == "transit" else mode  # transit trips start on foot
+    (known,) = engine.known_snaps([destination], network_mode)
+    if known is None:
+        engine.matrix([destination], [destination], network_mode)
+        (known,) = engine.known_snaps([destination], network_mode)
+    homes_m = [m or 0.0 for m in engine.known_snaps(homes, network_mode)]
+    return homes_m, known or 0.0
 
 
 def transit_shortest_wait(

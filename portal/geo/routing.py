@@ -42,6 +42,44 @@ class RoutingEngine(Protocol):
         self, sources: list[LatLon], targets: list[LatLon], mode: str
     ) -> list[list[Leg]]: ...
 
+    def known_snaps(self, points: list[LatLon], mode: str) -> list[float | None]: ...
+
+
+class SnapMemory:
+    """Metres from each point to where the engine snapped it, per network and mode.
+
+    A point snaps to the same place on a given prepared network whatever else is in
+    the query, so what one matrix learns holds for every later one. Commute ranking
+    uses it to tighten its lower bounds: the walk to and from the street is part of
+    every trip. Bounded; the oldest points are forgotten first.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], dict[LatLon, float]] = {}
+        self._lock = threading.Lock()
+
+    def record(self, network: str, mode: str, points: list[LatLon], metres: list[float]) -> None:
+        with self._lock:
+            known = self._known.setdefault((network, mode), {})
+            known.update(zip(points, metres, strict=True))
+            while len(known) > self.LIMIT:
+                del known[next(iter(known))]
+
+    def recall(self, network: str, mode: str, points: list[LatLon]) -> list[float | None]:
+        with self._lock:
+            known = self._known.get((network, mode), {})
+            return [known.get(p) for p in points]
+
+    def forget(self, network: str) -> None:
+        with self._lock:
+            for key in [k for k in self._known if k[0] == network]:
+                del self._known[key]
+
+
+SNAPS = SnapMemory()
+
 
 def _legs(durations, distances, sources_snap, targets_snap) -> list[list[Leg]]:
     rows = []
@@ -87,6 +125,10 @@ class OsrmBindingsEngine:
         with cls._lock:
             for key in [k for k in cls._cache if k[0] == str(Path(data_dir))]:
                 del cls._cache[key]
+        SNAPS.forget(str(Path(data_dir)))
+
+    def known_snaps(self, points: list[LatLon], mode: str) -> list[float | None]:
+        return SNAPS.recall(str(self.data_dir), mode, points)
 
     def matrix(self, sources: list[LatLon], targets: list[LatLon], mode: str) -> list[list[Leg]]:
         if not sources or not targets:
@@ -104,6 +146,7 @@ class OsrmBindingsEngine:
         distances = [list(row) for row in result["distances"]]
         src_snap = [float(w["distance"]) for w in result["sources"]]
         dst_snap = [float(w["distance"]) for w in result["destinations"]]
+        SNAPS.record(str(self.data_dir), mode, [*sources, *targets], [*src_snap, *dst_snap])
         return _legs(durations, distances, src_snap, dst_snap)
 
 
@@ -137,9 +180,10 @@ class OsrmHttpEngine:
             result = json.load(response)
         if result.get("code") != "Ok":
             raise RuntimeError(f"osrm-routed answered {result.get('code')}")
-        return _legs(
-            result["durations"],
-            result["distances"],
-            [w["distance"] for w in result["sources"]],
-            [w["distance"] for w in result["destinations"]],
-        )
+        src_snap = [float(w["distance"]) for w in result["sources"]]
+        dst_snap = [float(w["distance"]) for w in result["destinations"]]
+        SNAPS.record(self.urls[mode], mode, points, [*src_snap, *dst_snap])
+        return _legs(result["durations"], result["distances"], src_snap, dst_snap)
+
+    def known_snaps(self, points: list[LatLon], mode: str) -> list[float | None]:
+        return SNAPS.recall(self.urls[mode], mode, points)

@@ -19,6 +19,7 @@ from portal.geo.commute import (
     lower_bound_seconds,
     minutes_from_seconds,
     prepare_transit_access,
+    snap_metres,
     transit_shortest_wait,
 )
 from portal.geo.regions import region_covering
@@ -72,8 +73,14 @@ def rank_buildings(
     if mode == "transit" and region is not None:
         wait = transit_shortest_wait(destination, settings, region)
         prepare_transit_access([b.home for b in buildings], region, settings)
+    homes_m, destination_m = [0.0] * len(buildings), 0.0
+    if region is not None and buildings:
+        homes_m, destination_m = snap_metres(
+            [b.home for b in buildings], destination, mode, settings, region
+        )
     bounds = {
-        b.property_id: lower_bound_seconds(b.home, destination, mode, wait) for b in buildings
+        b.property_id: lower_bound_seconds(b.home, destination, mode, wait, snapped + destination_m)
+        for b, snapped in zip(buildings, homes_m, strict=True)
     }
     if max_minutes:
         # A trip rounds to max_minutes up to (max_minutes + 0.5) minutes.
