@@ -34,6 +34,7 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
+    from portal.geo.neighbourhood_store import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
     from portal.sqlite import register_sqlite_pragmas
 
@@ -48,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
     register_outbox_delivery(app)
+    register_neighbourhood_precompute(app)
     register_sqlite_pragmas()
 
 

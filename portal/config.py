@@ -51,6 +51,7 @@ class Config:
     GEO_TRANSIT_HEADWAY_MIN: dict = {}  # per mode, overrides portal.geo.settings defaults
     GEO_TRANSIT_SPEED_KMH: dict = {}
     GEO_WALKABILITY: dict = {}  # overrides of portal.geo.walkability.WalkabilityFormula
+    GEO_NEIGHBOURHOOD_ON_SAVE = True  # precompute a saved or moved property's neighbourhood
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL")  # none: streets drawn from imported data
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -93,6 +94,8 @@ class TestConfig(Config):
     REDIS_URL = None
     JOBS_BACKEND = "sync"
     DEV_OUTBOX = True
+    # Tests create hundreds of properties; the precompute on save has tests of its own.
+    GEO_NEIGHBOURHOOD_ON_SAVE = False
 
 
 def config_for_environment() -> type[Config]:

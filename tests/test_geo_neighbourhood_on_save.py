@@ -1,0 +1,57 @@
+"""A property's neighbourhood is worked out when it is saved, not when a visitor first asks."""
+
+import pytest
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import NeighbourhoodSummary
+from tests.factories import gen_property
+
+
+@pytest.fixture
+def app_config():
+    return {"GEO_NEIGHBOURHOOD_ON_SAVE": True}
+
+
+def _summary(prop_id):
+    db.session.expire_all()  # the job stored it in a session of its own
+    return db.session.scalar(
+        sa.select(NeighbourhoodSummary).where(NeighbourhoodSummary.property_id == prop_id)
+    )
+
+
+def test_a_new_property_has_its_neighbourhood_once_saved(geo_region):
+    prop = gen_property(lat=60.1674, lon=24.9366)
+    assert _summary(prop.id) is None  # nothing before the commit
+    db.session.commit()
+    summary = _summary(prop.id)
+    assert summary is not None
+    assert summary.region_id == geo_region.id
+    assert (summary.origin_lat, summary.origin_lon) == (60.1674, 24.9366)
+    assert 0 <= summary.walkability <= 100
+
+
+def test_moving_a_property_recomputes_and_other_edits_do_not(geo_region):
+    prop = gen_property(lat=60.1674, lon=24.9366)
+    db.session.commit()
+    first = _summary(prop.id).computed_at
+    prop.name = "Renamed"
+    db.session.commit()
+    assert _summary(prop.id).computed_at == first
+    prop.lat, prop.lon = 60.1700, 24.9420
+    db.session.commit()
+    moved = _summary(prop.id)
+    assert (moved.origin_lat, moved.origin_lon) == (60.1700, 24.9420)
+    assert moved.computed_at >= first
+
+
+def test_a_rolled_back_save_computes_nothing(geo_region):
+    gen_property(slug="never-saved")
+    db.session.rollback()
+    assert db.session.scalar(sa.select(sa.func.count(NeighbourhoodSummary.property_id))) == 0
+
+
+def test_a_property_outside_every_region_is_saved_without_one(geo_region):
+    prop = gen_property(lat=61.5, lon=23.8)  # Tampere: outside the demo extract
+    db.session.commit()
+    assert _summary(prop.id) is None
