@@ -36,7 +36,7 @@ def test_bounds_never_exceed_routed_trips(geo_region, mode):
         for home, leg, known_before, known_after in zip(homes, legs, before, after, strict=True):
             if not leg.reachable:
                 continue
-            for snapped in (known_before, known_after):
+            for snapped in (known_before or 0.0, known_after):
                 bound = lower_bound_seconds(home, destination, mode, wait, snapped + destination_m)
                 assert bound <= leg.seconds + 1e-6, (home, destination, bound, leg)
             checked += 1
@@ -58,10 +58,10 @@ def test_snapping_is_remembered_per_network_and_mode(geo_region):
     destination = _points(geo_region, 1, rng)[0]
     SNAPS.forget(geo_region.data_dir)
     unknown, _ = snap_metres(homes, destination, "bike", SETTINGS, geo_region)
-    assert unknown == [0.0] * 5
+    assert unknown == [None] * 5
     commute_batch(homes, destination, "bike", SETTINGS, geo_region)
     known, _ = snap_metres(homes, destination, "bike", SETTINGS, geo_region)
     assert all(m >= 0 for m in known)
     assert any(m > 0 for m in known)
     on_foot, _ = snap_metres(homes, destination, "walk", SETTINGS, geo_region)
-    assert on_foot == [0.0] * 5  # each mode has its own network: not walked there yet
+    assert on_foot == [None] * 5  # each mode has its own network: not walked there yet

@@ -6,8 +6,8 @@ import pytest
 
 from portal.extensions import db
 from portal.geo.commute import clear_cache, commute_batch
+from portal.geo.routing import SNAPS, OsrmBindingsEngine
 from portal.geo.settings import GeoSettings
-from portal.listings import commute_ranking
 from portal.listings.services import ListingFilters, search_listings
 from tests.factories import gen_property, gen_unit
 
@@ -71,18 +71,34 @@ def test_pruned_search_equals_routing_everything(many_buildings, mode, sort, max
 
 
 @pytest.mark.parametrize("mode", ["walk", "bike", "drive"])
-def test_commute_sorted_page_takes_at_most_two_routing_calls(many_buildings, mode, monkeypatch):
-    """Routing calls cost a search each, so a commute-sorted page makes one or two of them."""
+def test_after_the_first_search_a_page_takes_at_most_two_routing_calls(
+    many_buildings, mode, monkeypatch
+):
+    """The first search learns where every building meets the street (one call for all);
+    later searches route only the buildings that can matter, in one or two calls."""
     calls = []
-    real = commute_ranking.commute_batch
+    real = OsrmBindingsEngine.matrix
 
-    def counting(origins, *args, **kwargs):
-        calls.append(len(origins))
-        return real(origins, *args, **kwargs)
+    def counting(self, sources, targets, mode):
+        calls.append(len(sources))
+        return real(self, sources, targets, mode)
 
-    monkeypatch.setattr(commute_ranking, "commute_batch", counting)
+    monkeypatch.setattr(OsrmBindingsEngine, "matrix", counting)
+    SNAPS.forget(_data_dir())  # as a fresh process: no building snapped yet
     clear_cache()
     filters = ListingFilters(commute_to=DESTINATION, mode=mode, sort="commute")
     assert search_listings(filters, 1, 12, SETTINGS).items
-    assert 1 <= len(calls) <= 2
-    assert sum(calls) <= 120
+    assert 120 in calls  # every building, once
+    calls.clear()
+    elsewhere = ListingFilters(commute_to=(60.1655, 24.9505), mode=mode, sort="commute")
+    clear_cache()
+    assert search_listings(elsewhere, 1, 12, SETTINGS).items
+    buildings_routed = [n for n in calls if n > 1]  # a one-point call snaps the destination
+    assert 1 <= len(buildings_routed) <= 2
+    assert sum(buildings_routed) < 120
+
+
+def _data_dir():
+    from portal.geo.regions import region_covering
+
+    return region_covering(*DESTINATION).data_dir

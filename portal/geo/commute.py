@@ -89,11 +89,11 @@ def lower_bound_seconds(
 
 def snap_metres(
     homes: list[LatLon], destination: LatLon, mode: str, settings: GeoSettings, region: GeoRegion
-) -> tuple[list[float], float]:
+) -> tuple[list[float | None], float]:
     """How far the homes and the destination lie from their streets, for lower bounds.
 
-    Homes the engine has not snapped yet count as 0 m (still a bound); the destination
-    is snapped now if need be, in a one-point call.
+    None for homes the engine has not snapped yet (0 m is then still a bound); the
+    destination is snapped now if need be, in a one-point call.
     """
     engine = routing_engine(region, settings)
     network_mode = "walk" if mode == "transit" else mode  # transit trips start on foot
@@ -101,8 +101,7 @@ def snap_metres(
     if known is None:
         engine.matrix([destination], [destination], network_mode)
         (known,) = engine.known_snaps([destination], network_mode)
-    homes_m = [m or 0.0 for m in engine.known_snaps(homes, network_mode)]
-    return homes_m, known or 0.0
+    return engine.known_snaps(homes, network_mode), known or 0.0
 
 
 def transit_shortest_wait(

@@ -73,13 +73,27 @@ def rank_buildings(
     if mode == "transit" and region is not None:
         wait = transit_shortest_wait(destination, settings, region)
         prepare_transit_access([b.home for b in buildings], region, settings)
-    homes_m, destination_m = [0.0] * len(buildings), 0.0
+    homes_m: list[float | None] = [0.0] * len(buildings)
+    destination_m = 0.0
     if region is not None and buildings:
         homes_m, destination_m = snap_metres(
             [b.home for b in buildings], destination, mode, settings, region
         )
+    results: dict[int, CommuteResult] = {}
+
+    def route(batch: list[Building]) -> None:
+        answers = commute_batch([b.home for b in batch], destination, mode, settings, region)
+        results.update((b.property_id, r) for b, r in zip(batch, answers, strict=True))
+
+    unknown = [b for b, snapped in zip(buildings, homes_m, strict=True) if snapped is None]
+    if unknown:
+        # Buildings the engine has never snapped (a new process, new buildings) are
+        # routed now, once: their walk to the street then tightens every later bound.
+        route(unknown)
     bounds = {
-        b.property_id: lower_bound_seconds(b.home, destination, mode, wait, snapped + destination_m)
+        b.property_id: lower_bound_seconds(
+            b.home, destination, mode, wait, (snapped or 0.0) + destination_m
+        )
         for b, snapped in zip(buildings, homes_m, strict=True)
     }
     if max_minutes:
@@ -87,22 +101,18 @@ def rank_buildings(
         limit = (max_minutes + 0.5) * 60
         buildings = [b for b in buildings if bounds[b.property_id] < limit]
     order = sorted(buildings, key=lambda b: (bounds[b.property_id], b.property_id))
-    results: dict[int, CommuteResult] = {}
-
-    def route(batch: list[Building]) -> None:
-        answers = commute_batch([b.home for b in batch], destination, mode, settings, region)
-        results.update((b.property_id, r) for b, r in zip(batch, answers, strict=True))
 
     rest = order
     if sort == "commute" and not max_minutes and not _cannot_prune(order, bounds, wanted):
         first = _nearest_covering(order, wanted)
-        route(first)
-        cut = _page_cut(first, results, wanted)
-        rest = order[len(first) :]
+        route([b for b in first if b.property_id not in results])
+        cut = _page_cut([b for b in order if b.property_id in results], results, wanted)
+        rest = [b for b in order[len(first) :] if b.property_id not in results]
         if cut is not None:
             # Minutes never undercut the rounded lower bound, and the final page's cut is
             # at most `cut`; a building rounding above it cannot reach the page.
             rest = [b for b in rest if minutes_from_seconds(bounds[b.property_id]) <= cut]
+    rest = [b for b in rest if b.property_id not in results]
     if rest:
         route(rest)
     routed = [b for b in order if b.property_id in results]
