@@ -125,7 +125,11 @@ _cache_lock = threading.Lock()
 
 
 def clear_cache() -> None:
-    """Forget every destination's answers (the walks from buildings to stops are kept)."""
+    """Forget every destination's answers.
+
+    What belongs to buildings stays: their walks to nearby stops and where they meet
+    the street (``routing.SNAPS``), which do not depend on the destination.
+    """
     with _cache_lock:
         _cache.clear()
     forget_destinations()
