@@ -34,7 +34,7 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
-    from portal.geo.neighbourhood_store import register as register_neighbourhood_precompute
+    from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
     from portal.sqlite import register_sqlite_pragmas
 
@@ -54,11 +54,11 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.api import bp as api_bp
+    from portal.api.views import bp as api_bp
     from portal.auth import bp as auth_bp
     from portal.commute import bp as commute_bp
     from portal.home import bp as home_bp
-    from portal.listings import bp as listings_bp
+    from portal.listings.views import bp as listings_bp
     from portal.prospects import bp as prospects_bp
     from portal.staff import bp as staff_bp
     from portal.tours import bp as tours_bp

@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.geo.modes import COMMUTE_MODES
 from portal.models.base import UTCDateTime, utcnow
 
-COMMUTE_MODES = ("walk", "bike", "drive", "transit")
 
 
 class GeoRegion(db.Model):

@@ -2,38 +2,16 @@
 
 from flask import jsonify, request
 
-from portal.api import bp
-from portal.commute.app_settings import geo_settings
+from portal.api.serializers import geocode_error, location_json
+from portal.api.views import bp
 from portal.errors import api_error
 from portal.extensions import limiter
 from portal.geo.commute import commute_minutes
-from portal.geo.geocoding import GeocodeOutcome, parse_lat_lon, resolve_address
+from portal.geo.geocoding import parse_lat_lon, resolve_address
 from portal.geo.neighbourhood import compute_neighbourhood
 from portal.geo.regions import region_covering
-from portal.models import COMMUTE_MODES
-
-
-def location_json(location) -> dict:
-    raw = location.raw or {}
-    return {
-        "address": location.address,
-        "lat": round(location.latitude, 7),
-        "lon": round(location.longitude, 7),
-        "match": raw.get("match", "exact"),
-    }
-
-
-def geocode_error(outcome: GeocodeOutcome, field: str):
-    """The API's answer to an address that did not resolve: 422 with the best candidates."""
-    code = {
-        "outside_coverage": "outside_coverage",
-        "ambiguous": "ambiguous_address",
-        "invalid": "invalid_address",
-    }.get(outcome.status, "unknown_address")
-    response, status = api_error(422, code, outcome.message, {field: [outcome.message]})
-    body = response.get_json()
-    body["error"]["candidates"] = [location_json(c) for c in outcome.candidates]
-    return jsonify(body), status
+from portal.geo.modes import COMMUTE_MODES
+from portal.settings import geo_settings
 
 
 @bp.get("/geocode")

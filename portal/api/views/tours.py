@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from flask import abort, current_app, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from portal.api import bp
+from portal.api.views import bp
 from portal.errors import api_error
 from portal.extensions import db, limiter
 from portal.listings.services import get_listing

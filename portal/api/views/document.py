@@ -1,6 +1,6 @@
 from flask import jsonify, url_for
 
-from portal.api import bp
+from portal.api.views import bp
 from portal.api.spec import openapi_document
 
 
