@@ -31,7 +31,9 @@ MAX_JSON_DEPTH = 32
 
 _SINGLE_LINE_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _MULTI_LINE_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_INTEGER = re.compile("-?[0-9]{1,20}")
 _ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_JSON_NUMBER = re.compile("-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
 SINGLE_LINE_MESSAGE = "Remove the control characters (such as NUL, tabs or line breaks)."
 MULTI_LINE_MESSAGE = "Remove the control characters (such as NUL); line breaks are fine."
 
@@ -42,9 +44,19 @@ def has_control_characters(text: str, *, multiline: bool = False) -> bool:
     return pattern.search(text) is not None
 
 
-def is_db_id(value: Any) -> bool:
-    """A JSON value usable as a row id: a positive integer within ``integer`` (not a bool)."""
-    return type(value) is int and 1 <= value <= MAX_DB_INT
+def json_integer(value: Any) -> int | None:
+    """A JSON value as JSON Schema's ``integer`` reads it (``1.0`` is one, ``true`` is not)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value if isinstance(value, int) else None
+
+
+def db_id(value: Any) -> int | None:
+    """A JSON value as a row id: a positive ``integer`` that PostgreSQL's ``integer`` holds."""
+    number = json_integer(value)
+    return number if number is not None and 1 <= number <= MAX_DB_INT else None
 
 
 def parse_db_id(text: str) -> int | None:
@@ -66,12 +78,22 @@ def parse_iso_day(text: str) -> date | None:
         return None
 
 
+def parse_json_number(text: str) -> float | None:
+    """``text`` as a number written as JSON writes one (not " 5", "nan", "1_0" or "٣")."""
+    if len(text) > 40 or not _JSON_NUMBER.fullmatch(text):
+        return None
+    return float(text)
+
+
 # -- URLs -------------------------------------------------------------------------------------
 
 
 class DatabaseIntegerConverter(IntegerConverter):
     """``<int:...>`` that matches only what fits ``integer``: anything longer is a 404 before
-    ``int()`` sees it (Python refuses to parse more than 4,300 digits)."""
+    ``int()`` sees it (Python refuses to parse more than 4,300 digits). ASCII digits only:
+    ``\\d`` would also take "١٢"."""
+
+    regex = "[0-9]+"
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_DB_INT, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
@@ -82,20 +104,20 @@ class DatabaseIntegerConverter(IntegerConverter):
         return super().to_python(value)
 
 
-class PlainTextConverter(UnicodeConverter):
-    """The default ``<name>`` converter, refusing control characters (a 404)."""
+_URL_TEXT = "[^/\x00-\x1f\x7f-\x9f]"
 
-    def to_python(self, value: str) -> Any:
-        if has_control_characters(value):
-            raise ValidationError()
-        return super().to_python(value)
+
+class PlainTextConverter(UnicodeConverter):
+    """The default ``<name>`` converter without control characters: a URL with them matches
+    no rule (a 404, not a 405 from a sibling rule of another method)."""
+
+    def __init__(self, map, minlength=1, maxlength=None, length=None):
+        super().__init__(map, minlength, maxlength, length)
+        self.regex = self.regex.replace("[^/]", _URL_TEXT)
 
 
 class PlainPathConverter(PathConverter):
-    def to_python(self, value: str) -> Any:
-        if has_control_characters(value):
-            raise ValidationError()
-        return super().to_python(value)
+    regex = f"{_URL_TEXT}(?:{_URL_TEXT}|/)*?"
 
 
 def _check_request() -> None:
@@ -156,9 +178,13 @@ class PlainText:
 
 
 class DatabaseInteger:
-    """An integer field's value fits ``integer`` (ranges of its own may be narrower)."""
+    """An integer field takes ASCII digits (``int()`` would also take " 5", "1_0" and "٣")
+    and a value that fits ``integer`` (ranges of its own may be narrower)."""
 
     def __call__(self, form, field) -> None:
+        raw = field.raw_data[0] if field.raw_data else ""
+        if raw and not _INTEGER.fullmatch(raw):
+            raise FieldError("Enter a whole number, in digits.")
         if field.data is not None and not MIN_DB_INT <= field.data <= MAX_DB_INT:
             raise FieldError("Enter a smaller number.")
 

@@ -7,7 +7,7 @@ a body is checked against the document's types here and against the forms' rules
 from flask import abort, request
 from werkzeug.datastructures import MultiDict
 
-from portal.input_limits import MAX_DB_INT, MIN_DB_INT
+from portal.input_limits import MAX_DB_INT, MIN_DB_INT, json_integer
 
 
 def json_object() -> dict:
@@ -28,7 +28,8 @@ def _type_error(value, schema: dict) -> str | None:
         return next((e for e in errors if e), None)
     if kind == "integer":
         low, high = schema.get("minimum", MIN_DB_INT), schema.get("maximum", MAX_DB_INT)
-        if type(value) is not int or not low <= value <= high:
+        number = json_integer(value)
+        if number is None or not low <= number <= high:
             return f"Send a whole number from {low} to {high}."
         return None
     if kind == "string" or "enum" in schema or "pattern" in schema:

@@ -44,7 +44,9 @@ class ListingFilterForm(BoundedForm):
             NumberRange(min=1, max=MAX_RENT_LIMIT, message="Enter a rent between €1 and €100,000."),
         ],
     )
-    available_by = IsoDateField("Available by", validators=[Optional()], format="%Y-%m-%d")
+    available_by = IsoDateField(
+        "Available by", validators=[Optional(strip_whitespace=False)], format="%Y-%m-%d"
+    )
     commute_to = StringField(
         "Commute to",
         validators=[Optional(), Length(max=200, message="That address is too long.")],

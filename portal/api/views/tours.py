@@ -10,7 +10,7 @@ from portal.api.spec.tours import SCHEMAS
 from portal.api.views import bp
 from portal.errors import api_error
 from portal.extensions import db, limiter
-from portal.input_limits import is_db_id, parse_iso_day
+from portal.input_limits import db_id, parse_iso_day
 from portal.listings.services import get_listing
 from portal.models import TOUR_KINDS, Tour
 from portal.models.base import utcnow
@@ -170,14 +170,15 @@ def create_tour():
         body["idempotency_key"] = request.headers["Idempotency-Key"]
     fields, type_errors = form_fields(body, SCHEMAS["TourBookingRequest"])
     form = BookingForm(formdata=fields, meta={"csrf": False})
-    if type_errors or not is_db_id(body.get("listing_id")):
+    listing_id = db_id(body.get("listing_id"))
+    if type_errors or listing_id is None:
         form.validate()
-        if not is_db_id(body.get("listing_id")):
+        if listing_id is None:
             type_errors["listing_id"] = ["Give the listing's id."]
         return api_error(
             422, "invalid_booking", "Some fields are not valid.", field_errors(form) | type_errors
         )
-    unit = get_listing(body["listing_id"])
+    unit = get_listing(listing_id)
     if unit is None:
         return api_error(422, "invalid_booking", "No such listing.", {"listing_id": ["Unknown."]})
     if not form.validate():
