@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from portal.extensions import db
-from portal.prospects.fit import rank_by_fit, score_fit
+from portal.prospects.fit.facts import ListingFacts, build_listing_facts
+from portal.prospects.fit.score import rank_by_fit, score_fit
 from portal.prospects.interests import InferredInterest
-from portal.prospects.listing_facts import ListingFacts, build_listing_facts
 from portal.prospects.priorities import Priorities, record_priorities
 from tests.factories import gen_internet, gen_property, gen_unit
 from tests.html import listed_ids

@@ -6,8 +6,8 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.prospects.fit import score_fit
-from portal.prospects.listing_facts import ListingFacts
+from portal.prospects.fit.facts import ListingFacts
+from portal.prospects.fit.score import score_fit
 from portal.prospects.priorities import IMPORTANCE_LEVELS, TOPICS, InvalidPriorities, Priorities
 
 facts_strategy = st.builds(

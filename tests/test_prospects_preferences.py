@@ -11,10 +11,10 @@ from portal.prospects.preferences import (
     may_contact,
     preferences_of,
     unsubscribe,
-    unsubscribe_headers,
     unsubscribe_token,
     update_preferences,
 )
+from portal.mail.outbox import unsubscribe_headers
 from tests.factories import gen_prospect
 from tests.prospect_session import sign_in
 

@@ -3,7 +3,6 @@
 from flask import jsonify, request
 
 from portal.api import bp
-from portal.commute.app_settings import geo_settings
 from portal.errors import api_error
 from portal.extensions import limiter
 from portal.geo.commute import commute_minutes
@@ -11,6 +10,7 @@ from portal.geo.geocoding import GeocodeOutcome, parse_lat_lon, resolve_address
 from portal.geo.neighbourhood import compute_neighbourhood
 from portal.geo.regions import region_covering
 from portal.models import COMMUTE_MODES
+from portal.settings import geo_settings
 
 
 def location_json(location) -> dict:

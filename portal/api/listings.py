@@ -3,13 +3,13 @@ from flask import abort, current_app, jsonify, request
 from portal.api import bp
 from portal.api.geo import geocode_error
 from portal.api.serializers import listing_json
-from portal.commute.app_settings import geo_settings
 from portal.errors import api_error
 from portal.extensions import db
 from portal.geo.neighbourhood_store import neighbourhood_of
 from portal.listings.commute import search_with_commute
 from portal.listings.forms import ListingFilterForm
 from portal.listings.services import get_listing
+from portal.settings import geo_settings
 
 
 @bp.get("/listings")

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("listings", __name__, url_prefix="/listings")
-
-from portal.listings import views  # noqa: E402, F401
+"""Listings: the search page and a listing's page (``views``), the one search (``services``)."""

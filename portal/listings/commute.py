@@ -1,12 +1,12 @@
 """What listing pages and the listings API need from commute: one place, so they agree."""
 
-from portal.commute.app_settings import geo_settings
-from portal.commute.current import current_destinations
 from portal.geo.commute import DestinationCommute, commutes_for_homes
 from portal.geo.geocoding import GeocodeOutcome, resolve_address
 from portal.listings.forms import ListingFilterForm
 from portal.listings.services import ListingPage, search_listings
 from portal.models import Unit
+from portal.prospects.current import current_destinations
+from portal.settings import geo_settings
 
 
 def search_with_commute(

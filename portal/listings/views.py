@@ -1,16 +1,22 @@
-from flask import abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from portal.commute.app_settings import geo_settings
-from portal.commute.current import current_destinations
 from portal.extensions import db
 from portal.geo.map_layers import map_layers
 from portal.geo.neighbourhood_store import neighbourhood_of
 from portal.geo.regions import region_covering
 from portal.htmx import render_page_or_partial
-from portal.listings import bp
 from portal.listings.commute import search_with_commute, visitor_commutes
 from portal.listings.forms import ListingFilterForm
 from portal.listings.services import all_listings, get_listing
+from portal.prospects.current import (
+    current_destinations,
+    current_fit_context,
+    listing_panel_context,
+)
+from portal.prospects.fit.context import rank_listing_page
+from portal.settings import geo_settings
+
+bp = Blueprint("listings", __name__, url_prefix="/listings")
 
 
 @bp.get("/")
@@ -21,9 +27,6 @@ def index():
     results, status = None, 400
     if form.validate():
         if form.sort.data == "fit":
-            # Imported here: the prospects package itself builds on the listing services.
-            from portal.prospects.fit_context import current_fit_context, rank_listing_page
-
             fit_context = current_fit_context()
             results, fits = rank_listing_page(
                 all_listings(form.to_filters()), fit_context, form.page_number, per_page
@@ -55,8 +58,6 @@ def detail(unit_id: int):
     unit = get_listing(unit_id)
     if unit is None:
         abort(404, description="That listing does not exist or is no longer available.")
-    from portal.prospects.listing_panel import listing_panel_context  # see index()
-
     summary = neighbourhood_of(unit.property, geo_settings())
     html = render_template(
         "listings/detail.html",

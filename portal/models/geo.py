@@ -99,4 +99,3 @@ class NeighbourhoodSummary(db.Model):
     transit_access: Mapped[int]
     facts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-

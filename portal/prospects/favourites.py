@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.extensions import db
 from portal.listings.services import LISTED_STATUSES
 from portal.models import Favourite, Property, Prospect, Unit
-from portal.prospects.owner import owner_clause, owner_values
+from portal.prospects.visitor import owner_clause, owner_values
 
 MAX_FAVOURITES = 200
 

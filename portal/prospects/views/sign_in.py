@@ -3,23 +3,19 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from portal.auth.forms import EmptyForm
-from portal.commute.destinations import move_session_destinations_to_prospect
+from portal.auth.services import normalise_email
+from portal.destinations.store import move_session_destinations_to_prospect
 from portal.extensions import db, limiter
-from portal.mail.outbox import queue_email
-from portal.mail.render import render_email
-from portal.prospects import bp
+from portal.forms import EmptyForm
 from portal.prospects.current import safe_next
 from portal.prospects.forms import SignInForm
 from portal.prospects.magic_links import (
-    LINK_LIFETIME,
     LinkProblem,
     check_link,
-    issue_link,
-    normalise_email,
     redeem_link,
+    send_sign_in_link,
 )
-from portal.prospects.my_data import SIGN_IN_EMAIL_KIND
+from portal.prospects.views import bp
 from portal.prospects.visitor import (
     forget_visitor,
     merge_visitor_into_prospect,
@@ -46,25 +42,13 @@ def _email_key() -> str:
 def sign_in():
     form = SignInForm(next=request.args.get("next"), email=request.args.get("email"))
     if form.validate_on_submit():
-        issued = issue_link(form.email.data, secret_key=current_app.config["SECRET_KEY"])
-        url = url_for(
-            "prospects.open_link",
-            token=issued.token,
-            next=safe_next(form.next.data),
-            _external=True,
-        )
-        message = render_email(
-            "prospect_sign_in",
-            "Your Doorstep sign-in link",
-            url=url,
-            minutes=int(LINK_LIFETIME.total_seconds() // 60),
-        )
-        queue_email(
-            to=issued.link.email,
-            subject=message.subject,
-            text=message.text,
-            html=message.html,
-            kind=SIGN_IN_EMAIL_KIND,
+        next_url = safe_next(form.next.data)
+        issued = send_sign_in_link(
+            form.email.data,
+            secret_key=current_app.config["SECRET_KEY"],
+            link_url=lambda token: url_for(
+                "prospects.open_link", token=token, next=next_url, _external=True
+            ),
         )
         db.session.commit()
         return redirect(url_for("prospects.link_sent", email=issued.link.email), code=303)

@@ -1,24 +1,30 @@
 """A visitor's places (work, school...): add, remove, and address autocomplete."""
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 
-from portal.commute import bp
-from portal.commute.app_settings import geo_settings
-from portal.commute.current import add_destination, current_destinations, remove_destination
-from portal.commute.destinations import TooManyDestinations
-from portal.commute.forms import DestinationForm
+from portal.destinations.forms import DestinationForm
+from portal.destinations.store import TooManyDestinations
 from portal.extensions import db, limiter
 from portal.geo.commute import Destination
 from portal.geo.gazetteer import LocalGazetteer
 from portal.geo.geocoding import resolve_address
 from portal.htmx import is_htmx, render_page_or_partial
-from portal.prospects.tracking import record_if_allowed
+from portal.prospects.current import (
+    add_destination,
+    current_destinations,
+    record_if_allowed,
+    remove_destination,
+)
+from portal.settings import geo_settings
+
+# The URLs stay under /commute/, where visitors and links already know them.
+bp = Blueprint("destinations", __name__, url_prefix="/commute")
 
 
 def _render(form: DestinationForm, status: int = 200):
     html = render_page_or_partial(
-        "commute/index.html",
-        "commute/_places.html",
+        "destinations/index.html",
+        "destinations/_places.html",
         form=form,
         destinations=current_destinations(),
     )
@@ -59,7 +65,7 @@ def add():
     db.session.commit()
     if is_htmx():
         return _render(DestinationForm(formdata=None))
-    return redirect(url_for("commute.index"), 303)
+    return redirect(url_for("destinations.index"), 303)
 
 
 @bp.post("/<int:index>/delete")
@@ -68,7 +74,7 @@ def delete(index: int):
     db.session.commit()
     if is_htmx():
         return _render(DestinationForm(formdata=None))
-    return redirect(url_for("commute.index"), 303)
+    return redirect(url_for("destinations.index"), 303)
 
 
 @bp.get("/suggest")
@@ -79,4 +85,4 @@ def suggest():
     options = (
         LocalGazetteer().suggest(text) if current_app.config["GEO_GEOCODER"] == "local" else []
     )
-    return render_template("commute/_suggestions.html", options=options)
+    return render_template("destinations/_suggestions.html", options=options)

@@ -15,12 +15,10 @@ from flask import (
 )
 from flask_login import logout_user
 
-from portal.auth.forms import EmptyForm
 from portal.extensions import csrf, db
+from portal.forms import EmptyForm, FieldErrors, add_field_errors
 from portal.models.base import utcnow
-from portal.prospects import bp
 from portal.prospects.current import CONSENT_KEY, current_prospect, prospect_required
-from portal.prospects.field_errors import FieldErrors
 from portal.prospects.forms import ContactPreferencesForm, ProfileForm
 from portal.prospects.my_data import collect_my_data, erase_prospect
 from portal.prospects.preferences import (
@@ -30,9 +28,10 @@ from portal.prospects.preferences import (
     unsubscribe,
     update_preferences,
 )
-from portal.prospects.priorities import IMPORTANCE_LEVELS, TOPICS, priority_history
-from portal.prospects.profile import update_profile
-from portal.prospects.views_priorities import history_entries
+from portal.prospects.priorities import IMPORTANCE_LEVELS, history_entries, priority_history
+from portal.prospects.records import update_profile
+from portal.prospects.topics import TOPICS
+from portal.prospects.views import bp
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -45,18 +44,13 @@ def account():
             update_profile(prospect, name=form.name.data or "", phone=form.phone.data or "")
         except FieldErrors as exc:
             db.session.rollback()
-            _add_errors(form, exc)
+            add_field_errors(form, exc)
         else:
             db.session.commit()
             flash("Your details are saved.", "info")
             return redirect(url_for("prospects.account"), code=303)
     status = 400 if form.errors else 200
     return render_template("prospects/account.html", prospect=prospect, form=form), status
-
-
-def _add_errors(form, exc: FieldErrors) -> None:
-    for name, message in exc.fields.items():
-        form[name].errors = [*form[name].errors, message[:1].upper() + message[1:] + "."]
 
 
 @bp.route("/contact", methods=["GET", "POST"])
@@ -77,7 +71,7 @@ def contact():
             )
         except InvalidPreferences as exc:
             db.session.rollback()
-            _add_errors(form, exc)
+            add_field_errors(form, exc)
         else:
             db.session.commit()
             flash("Your contact preferences are saved. Every message we send follows them.", "info")

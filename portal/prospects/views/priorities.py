@@ -2,34 +2,22 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.extensions import db
-from portal.prospects import bp
+from portal.forms import EmptyForm
 from portal.prospects.current import current_owner, safe_next, visitor_pages_only
 from portal.prospects.forms import PrioritiesForm
 from portal.prospects.interests import infer_interests
 from portal.prospects.priorities import (
-    TOPICS,
     InvalidPriorities,
-    Priorities,
     adopt_interest,
     current_priorities,
-    describe_changes,
+    history_entries,
     priority_history,
     record_priorities,
-    stored_priorities,
 )
 from portal.prospects.signals import signals_of
-
-
-def history_entries(versions) -> list[dict]:
-    """Each version with what changed since the one before, newest first."""
-    entries, before = [], Priorities()
-    for version in versions:
-        after = stored_priorities(version)
-        entries.append({"version": version, "changes": describe_changes(before, after)})
-        before = after
-    return list(reversed(entries))
+from portal.prospects.topics import TOPICS
+from portal.prospects.views import bp
 
 
 @bp.route("/priorities", methods=["GET", "POST"])

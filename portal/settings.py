@@ -1,4 +1,8 @@
-"""The app's GeoSettings, built once per app from its config (portal.geo takes them explicitly)."""
+"""The app's settings objects, built once per app from its config.
+
+Engines take their settings explicitly (``portal.geo`` never reads Flask); views,
+the API and jobs get them here.
+"""
 
 from flask import current_app
 

@@ -7,8 +7,9 @@ prospect, and whether a must-have topic failed outright (a deal-breaker).
 
 from dataclasses import dataclass
 
-from portal.prospects.listing_facts import ListingFacts
+from portal.prospects.fit.facts import ListingFacts
 from portal.prospects.priorities import Priorities
+from portal.prospects.topics import TOPIC_FACTS_KEYS
 
 DEFAULT_COMMUTE_LIMIT = 30  # minutes one way: the most most renters accept (REFERENCE.md)
 NEAR_MINUTES = 5  # full marks within a five-minute walk
@@ -17,14 +18,6 @@ MUST_HAVE_WALK = 15  # a must-have place further than this is a deal-breaker
 FAST_INTERNET_MBPS = 100
 WALKABLE = 50
 
-# Neighbourhood categories (the geo facts' keys) answering each topic.
-TOPIC_CATEGORIES = {
-    "groceries": ("grocery",),
-    "restaurants": ("restaurants", "coffee"),
-    "nightlife": ("entertainment", "nightlife", "bars"),
-    "parks": ("parks",),
-    "transit": ("transit",),
-}
 _PLACE_WORDS = {
     "groceries": "a grocery store",
     "restaurants": "a restaurant or café",
@@ -67,7 +60,7 @@ def _nearby(topic: str, facts: ListingFacts, must_have: bool) -> Check:
     nearest = facts.walk_minutes_to_nearest
     if nearest is None:
         return Check(topic, None)
-    keys = [k for k in TOPIC_CATEGORIES[topic] if k in nearest]
+    keys = [k for k in TOPIC_FACTS_KEYS[topic] if k in nearest]
     if not keys:
         return Check(topic, None)
     # A key present with None means the geo facts found no such place within reach.
@@ -88,7 +81,7 @@ def _nearby(topic: str, facts: ListingFacts, must_have: bool) -> Check:
 
 def _quiet(facts: ListingFacts) -> Check:
     counts = facts.places_within_10_min
-    keys = [k for k in TOPIC_CATEGORIES["nightlife"] if counts and k in counts]
+    keys = [k for k in TOPIC_FACTS_KEYS["nightlife"] if counts and k in counts]
     if not keys:
         return Check("quiet", None)
     bars = sum(counts[k] for k in keys)
@@ -133,7 +126,7 @@ def check_topic(topic: str, facts: ListingFacts, p: Priorities, *, must_have: bo
     """The check for one priorities topic."""
     if topic == "commute":
         return _commute(facts, p, must_have)
-    if topic in TOPIC_CATEGORIES:
+    if topic in TOPIC_FACTS_KEYS:
         return _nearby(topic, facts, must_have)
     if topic == "quiet":
         return _quiet(facts)

@@ -1,8 +1,8 @@
-"""The fit inputs of whoever is browsing, and a ranked page of listings.
+"""The inputs of one fit ranking, and a ranked page of listings.
 
-This is the one place that decides which facts the ranking sees: the geo
-services (commute minutes per destination, neighbourhood facts) plug into
-``facts_of`` here.
+This is the one place that decides which facts the ranking sees: the geo services
+(commute minutes per destination, neighbourhood facts) plug into ``facts_of``
+(``portal.prospects.fit.facts.geo_facts_of``).
 """
 
 from collections.abc import Callable, Sequence
@@ -10,12 +10,10 @@ from dataclasses import dataclass
 
 from portal.listings.services import ListingPage
 from portal.models import Unit
-from portal.prospects.current import current_owner
-from portal.prospects.fit import Fit, rank_by_fit, score_fit
-from portal.prospects.interests import InferredInterest, infer_interests
-from portal.prospects.listing_facts import ListingFacts, build_listing_facts
-from portal.prospects.priorities import Priorities, current_priorities
-from portal.prospects.signals import signals_of
+from portal.prospects.fit.facts import ListingFacts, build_listing_facts
+from portal.prospects.fit.score import Fit, rank_by_fit, score_fit
+from portal.prospects.interests import InferredInterest
+from portal.prospects.priorities import Priorities
 
 
 @dataclass(frozen=True)
@@ -33,20 +31,6 @@ class FitContext:
 
     def fit(self, unit: Unit) -> Fit:
         return score_fit(self.facts_of(unit), self.priorities, self.interests)
-
-
-def current_fit_context() -> FitContext:
-    """Priorities and inferred interests of the signed-in prospect or this visitor."""
-    from portal.commute.app_settings import geo_settings
-    from portal.commute.current import current_destinations
-    from portal.commute.listing_facts import geo_facts_of
-
-    prospect, visitor_id = current_owner()
-    return FitContext(
-        priorities=current_priorities(prospect, visitor_id),
-        interests=infer_interests(signals_of(prospect, visitor_id)),
-        facts_of=geo_facts_of(current_destinations(), geo_settings(), build_listing_facts),
-    )
 
 
 def rank_listing_page(

@@ -1,8 +1,8 @@
 """Where a person commutes to: in the visitor's session, or on a prospect's record.
 
-The two stores hold the same ``Destination`` fields, so pages, the API, agent
-briefs and follow-ups all read destinations the same way. Session functions take
-the session mapping explicitly; prospect functions flush but never commit.
+The two stores hold the same ``Destination`` fields, so the listing pages and the
+fit read destinations the same way whoever is browsing. Session functions take the
+session mapping explicitly; prospect functions flush but never commit.
 """
 
 from collections.abc import MutableMapping
@@ -126,18 +126,3 @@ def remove_prospect_destination(prospect_id: int, destination_id: int) -> bool:
         )
     )
     return bool(deleted.rowcount)
-
-
-def destinations_for_export(prospect) -> list[dict]:
-    """The prospect's places for "my data" (registered in portal.prospects.my_data)."""
-    return [
-        {"label": d.label, "address": d.address, "mode": d.mode, "arrive_by": d.arrive_by}
-        for d in prospect_destinations(prospect.id)
-    ]
-
-
-def erase_destinations(prospect) -> None:
-    """Erasure removes every place: an address is personal data."""
-    db.session.execute(
-        sa.delete(CommuteDestination).where(CommuteDestination.prospect_id == prospect.id)
-    )

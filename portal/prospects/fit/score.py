@@ -11,10 +11,11 @@ invent a number. Listings with a deal-breaker rank after all listings without on
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from portal.prospects.fit.checks import Check, check_topic
+from portal.prospects.fit.facts import ListingFacts
 from portal.prospects.interests import InferredInterest
-from portal.prospects.listing_facts import ListingFacts
-from portal.prospects.priorities import TOPICS, Priorities
-from portal.prospects.topic_checks import Check, check_topic
+from portal.prospects.priorities import Priorities
+from portal.prospects.topics import TOPICS
 from portal.templating import money
 
 WEIGHTS = {"not_important": 0.0, "nice": 1.0, "important": 2.0, "must_have": 3.0}

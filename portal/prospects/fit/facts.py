@@ -1,15 +1,23 @@
 """The per-listing facts the fit ranking reads, built in exactly one place.
 
-Commute and neighbourhood facts come from the geo services (issue 3); until they
-are wired in, those fields stay None and the ranking reports them as unknown
-rather than guessing.
+``build_listing_facts`` reads the unit and its property; ``geo_facts_of`` adds what
+the geo services know (commute minutes to the visitor's places, the stored
+neighbourhood summary), so fit, comparison and briefs use the same numbers as the
+listing pages. A fact the geo services do not know stays None and the ranking
+reports it as unknown rather than guessing.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from portal.models import Unit
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.geo.commute import Destination, commute_minutes
+from portal.geo.settings import GeoSettings
+from portal.models import NeighbourhoodSummary, Unit
+from portal.prospects.topics import FACTS_KEYS
 
 # Property amenities (as staff type them) that answer a yes/no priority.
 PETS_AMENITIES = {"pets welcome", "pets allowed"}
@@ -86,3 +94,49 @@ def build_listing_facts(
         places_within_10_min=places_within_10_min,
         transit_access=transit_access,
     )
+
+
+def geo_facts_of(
+    destinations: list[Destination], settings: GeoSettings, base: Callable = build_listing_facts
+) -> Callable[[Unit], ListingFacts]:
+    """``base(unit, **geo)`` with commute minutes (each place by its preferred mode) and
+    the stored neighbourhood summary of the unit's building, when there is one."""
+    summaries: dict[int, NeighbourhoodSummary | None] = {}
+
+    def summary_of(property_id: int) -> NeighbourhoodSummary | None:
+        if property_id not in summaries:
+            summaries[property_id] = db.session.scalar(
+                sa.select(NeighbourhoodSummary).where(
+                    NeighbourhoodSummary.property_id == property_id
+                )
+            )
+        return summaries[property_id]
+
+    def facts_of(unit: Unit) -> ListingFacts:
+        prop = unit.property
+        geo: dict = {}
+        if destinations:
+            home = (prop.lat, prop.lon)
+            geo["commute_minutes"] = {
+                d.label: commute_minutes(home, d.point, d.mode, settings).minutes
+                for d in destinations
+            }
+        summary = summary_of(prop.id)
+        if summary is not None:
+            categories = summary.facts.get("categories", {})
+            nearest, within = {}, {}
+            for category, key in FACTS_KEYS.items():
+                found = categories.get(category)
+                if found is None:
+                    continue
+                nearest[key] = found["nearest"][0]["minutes"] if found["nearest"] else None
+                within[key] = found["within"]["10"]
+            geo |= {
+                "walkability": summary.walkability,
+                "transit_access": summary.transit_access,
+                "walk_minutes_to_nearest": nearest,
+                "places_within_10_min": within,
+            }
+        return base(unit, **geo)
+
+    return facts_of

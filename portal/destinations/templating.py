@@ -1,12 +1,12 @@
-"""How a commute result reads on a page."""
+"""How a commute result reads on a page: ``commute_text`` and the ``mode_word`` filter."""
 
-from portal.commute import bp
+from flask import Flask
+
 from portal.geo.commute import CommuteResult
 
 MODE_WORDS = {"walk": "walk", "bike": "bike", "drive": "drive", "transit": "public transport"}
 
 
-@bp.app_template_global()
 def commute_text(result: CommuteResult | None) -> str:
     if result is None:
         return "–"
@@ -17,6 +17,10 @@ def commute_text(result: CommuteResult | None) -> str:
     return f"{'~' if result.estimate else ''}{result.minutes} min"
 
 
-@bp.app_template_filter()
 def mode_word(mode: str) -> str:
     return MODE_WORDS.get(mode, mode)
+
+
+def register(app: Flask) -> None:
+    app.add_template_global(commute_text)
+    app.add_template_filter(mode_word)

@@ -2,12 +2,17 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.extensions import db
+from portal.forms import EmptyForm
 from portal.htmx import is_htmx
-from portal.prospects import bp
 from portal.prospects.compare import MAX_COMPARE, comparison_rows, select_for_compare
-from portal.prospects.current import current_owner, safe_next, visitor_pages_only
+from portal.prospects.current import (
+    current_fit_context,
+    current_owner,
+    record_if_allowed,
+    safe_next,
+    visitor_pages_only,
+)
 from portal.prospects.favourites import (
     FavouriteRefused,
     add_favourite,
@@ -15,8 +20,7 @@ from portal.prospects.favourites import (
     remove_favourite,
     units_by_ids,
 )
-from portal.prospects.fit_context import current_fit_context
-from portal.prospects.tracking import record_if_allowed
+from portal.prospects.views import bp
 
 
 @bp.get("/saved")

@@ -1,8 +1,8 @@
-"""Commute destinations stored for prospects: the same fields as a visitor's session places."""
+"""A visitor's saved places (portal.destinations): session and prospect stores, pages, my data."""
 
 import pytest
 
-from portal.commute.destinations import (
+from portal.destinations.store import (
     TooManyDestinations,
     add_prospect_destination,
     add_session_destination,
@@ -13,6 +13,8 @@ from portal.commute.destinations import (
 from portal.extensions import db
 from portal.geo.commute import Destination
 from portal.models import Prospect
+from portal.prospects.my_data import erase_prospect
+from tests.prospect_session import sign_in
 
 WORK = Destination("Work", "Mannerheimintie 5, 00100 Helsinki", 60.1694, 24.9400, "bike", "08:30")
 
@@ -67,8 +69,6 @@ def test_at_most_five_destinations_per_prospect(app):
 
 def test_signed_in_prospect_s_places_are_stored_on_their_record(client, geo_region):
     """A signed-in prospect's place is kept on their record, visible only to them."""
-    from tests.prospect_session import sign_in
-
     prospect = sign_in(client, "aino@example.com")
     response = client.post(
         "/commute/", data={"label": "Work", "address": "Mannerheimintie 5", "mode": "walk"}
@@ -84,9 +84,6 @@ def test_signed_in_prospect_s_places_are_stored_on_their_record(client, geo_regi
 
 def test_places_are_in_my_data_and_go_with_erasure(client, geo_region):
     """The export lists the prospect's places; erasure deletes them."""
-    from portal.prospects.my_data import erase_prospect
-    from tests.prospect_session import sign_in
-
     prospect = sign_in(client, "aino@example.com")
     add_prospect_destination(prospect.id, WORK)
     db.session.commit()
@@ -99,37 +96,8 @@ def test_places_are_in_my_data_and_go_with_erasure(client, geo_region):
     assert prospect_destinations(prospect.id) == []
 
 
-def test_fit_ranking_sees_commute_and_neighbourhood_facts(demo, geo_region):
-    """The prospects' fit gets the same commute minutes and scores as the listing pages."""
-    import sqlalchemy as sa
-
-    from portal.commute.listing_facts import geo_facts_of
-    from portal.geo.commute import commute_minutes
-    from portal.geo.neighbourhood_store import refresh_all_neighbourhoods
-    from portal.geo.settings import GeoSettings
-    from portal.models import NeighbourhoodSummary, Unit
-    from portal.prospects.listing_facts import build_listing_facts
-
-    settings = GeoSettings()
-    refresh_all_neighbourhoods(settings)
-    unit = db.session.scalar(sa.select(Unit).order_by(Unit.id).limit(1))
-    facts = geo_facts_of([WORK], settings, build_listing_facts)(unit)
-    home = (unit.property.lat, unit.property.lon)
-    assert facts.commute_minutes == {
-        "Work": commute_minutes(home, WORK.point, "bike", settings).minutes
-    }
-    summary = db.session.scalar(
-        sa.select(NeighbourhoodSummary).where(NeighbourhoodSummary.property_id == unit.property_id)
-    )
-    assert facts.walkability == summary.walkability
-    assert facts.walk_minutes_to_nearest["grocery"] >= 1
-    assert set(facts.places_within_10_min) >= {"restaurants", "coffee", "bars", "parks"}
-
-
 def test_a_visitor_s_places_follow_them_into_their_account(client, geo_region):
     """Places added before signing in are on the account afterwards."""
-    from tests.prospect_session import sign_in
-
     client.post("/commute/", data={"label": "Gym", "address": "Mannerheimintie 5", "mode": "walk"})
     prospect = sign_in(client, "aino@example.com")
     assert [d.label for d in prospect_destinations(prospect.id)] == ["Gym"]

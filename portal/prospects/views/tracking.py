@@ -5,11 +5,17 @@ from flask import abort, has_request_context, redirect, render_template, session
 from portal.errors import api_error
 from portal.extensions import db, limiter
 from portal.htmx import is_htmx
-from portal.prospects import bp
-from portal.prospects.current import CONSENT_KEY, consent_choice, current_prospect, safe_next
+from portal.prospects.current import (
+    CONSENT_KEY,
+    capture_request_touch,
+    consent_choice,
+    current_prospect,
+    record_if_allowed,
+    safe_next,
+)
 from portal.prospects.forms import ConsentForm, SignalForm
 from portal.prospects.signals import InvalidSignal
-from portal.prospects.tracking import capture_request_touch, record_if_allowed
+from portal.prospects.views import bp
 from portal.prospects.visitor import forget_touches
 
 bp.before_app_request(capture_request_touch)
