@@ -46,7 +46,6 @@ def app_config(smtp_server):
     return dict(smtp_server.config)
 
 
-
 def test_a_message_nobody_asked_for_carries_the_unsubscribe_headers(app):
     """A non-transactional email gets RFC 8058 one-click unsubscribe headers from its link."""
     email = _queue(transactional=False, unsubscribe_url="https://portal.test/me/unsubscribe/t")

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from portal.extensions import db
+from portal.mail.outbox import unsubscribe_headers
 from portal.prospects.preferences import (
     InvalidPreferences,
     may_contact,
@@ -14,7 +15,6 @@ from portal.prospects.preferences import (
     unsubscribe_token,
     update_preferences,
 )
-from portal.mail.outbox import unsubscribe_headers
 from tests.factories import gen_prospect
 from tests.prospect_session import sign_in
 
