@@ -38,8 +38,6 @@ def forget_destinations() -> None:
         estimator.forget_destinations()
 
 
-
-
 def routing_engine(region: GeoRegion, settings: GeoSettings) -> RoutingEngine:
     if settings.routing == "http":
         return OsrmHttpEngine(dict(settings.osrm_urls))
