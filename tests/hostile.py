@@ -41,7 +41,7 @@ STRINGS = [
     '"><img src=x onerror=alert(1)>',
     "' OR '1'='1' --",
     "../../../etc/passwd",
-    "\\\\evil.example",
+    "/\\evil.example",
     "%00%0d%0a",
 ]
 
@@ -58,7 +58,7 @@ CHOICE_STRINGS = [
     "-1",
     "<script>",
     "//evil.example",
-    "\\\\evil.example",
+    "/\\evil.example",
 ]
 
 # JSON bodies can also carry other types than text, and lone surrogates.
