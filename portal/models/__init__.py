@@ -1,15 +1,5 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
-from portal.models.availability import (
-    GRID_MINUTES,
-    TOUR_KINDS,
-    AgentHours,
-    AgentOverride,
-    OpeningHours,
-    PropertyAgent,
-    PropertyHoliday,
-    TourType,
-)
 from portal.models.contact_preference import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference
 from portal.models.favourite import Favourite
 from portal.models.geo import (
@@ -28,16 +18,21 @@ from portal.models.priorities import PRIORITY_SOURCES, PriorityVersion
 from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
 from portal.models.prospect import LIFECYCLE_STAGES, Prospect
 from portal.models.signals import SIGNAL_KINDS, BrowsingSignal
-from portal.models.staff import STAFF_ROLES, StaffUser
+from portal.models.staff import STAFF_ROLES, AgentHours, AgentOverride, PropertyAgent, StaffUser
 from portal.models.tour import (
     ACTIVE_STATUSES,
+    GRID_MINUTES,
     TOUR_CONTACT_CHANNELS,
+    TOUR_KINDS,
     TOUR_STATUSES,
+    OpeningHours,
+    PropertyHoliday,
     SlotCapacity,
     SlotClaim,
     Tour,
     TourReminder,
     TourStatusChange,
+    TourType,
 )
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 

@@ -1,5 +1,6 @@
-"""Shared column helpers for the models."""
+"""Shared column and constraint helpers for the models."""
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -8,6 +9,15 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def one_of(column: str, values: Iterable[str]) -> str:
+    """CHECK text ``column IN ('a', 'b')`` from the Python tuple of allowed values.
+
+    Models build their CHECK constraints from the same tuples the code validates
+    against, so the database and the Python side can never allow different values.
+    """
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class UTCDateTime(TypeDecorator):
