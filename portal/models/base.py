@@ -1,6 +1,5 @@
-"""Shared column and constraint helpers for the models."""
+"""Shared column helpers for the models."""
 
-from collections.abc import Iterable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -9,15 +8,6 @@ from sqlalchemy.types import TypeDecorator
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
-
-
-def one_of(column: str, values: Iterable[str]) -> str:
-    """CHECK text ``column IN ('a', 'b')`` from the Python tuple of allowed values.
-
-    Models build their CHECK constraints from the same tuples the code validates
-    against, so the database and the Python side can never allow different values.
-    """
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
 class UTCDateTime(TypeDecorator):
@@ -43,3 +33,9 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def column_in(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a CHECK that ``column`` holds one of ``values`` (built from the Python
+    tuple, so the database and the code never drift apart)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, one_of, utcnow
+from portal.models.base import UTCDateTime, column_in, utcnow
 
 STAFF_ROLES = ("agent", "marketer", "admin")
 OVERRIDE_KINDS = ("off", "extra")
@@ -20,9 +20,7 @@ OVERRIDE_KINDS = ("off", "extra")
 
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
-    __table_args__ = (
-        sa.CheckConstraint(one_of("role", STAFF_ROLES), name="role_known"),
-    )
+    __table_args__ = (sa.CheckConstraint(column_in("role", STAFF_ROLES), name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -88,7 +86,7 @@ class AgentOverride(db.Model):
 
     __tablename__ = "agent_override"
     __table_args__ = (
-        sa.CheckConstraint(one_of("kind", OVERRIDE_KINDS), name="kind_known"),
+        sa.CheckConstraint(column_in("kind", OVERRIDE_KINDS), name="kind_known"),
         sa.CheckConstraint(
             "(starts IS NULL AND ends IS NULL AND kind = 'off') OR "
             "(starts IS NOT NULL AND ends IS NOT NULL AND starts < ends)",

@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, one_of, utcnow
+from portal.models.base import UTCDateTime, column_in, utcnow
 
 if TYPE_CHECKING:
     from portal.models.property import Property
@@ -54,12 +54,14 @@ class TourType(db.Model):
     __tablename__ = "tour_type"
     __table_args__ = (
         sa.UniqueConstraint("property_id", "kind"),
-        sa.CheckConstraint(one_of("kind", TOUR_KINDS), name="kind_known"),
+        sa.CheckConstraint(column_in("kind", TOUR_KINDS), name="kind_known"),
         sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
         sa.CheckConstraint("interval_minutes > 0", name="interval_positive"),
         sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
         sa.CheckConstraint("horizon_days >= 1", name="horizon_positive"),
-        sa.CheckConstraint(one_of("confirmation", CONFIRMATION_MODES), name="confirmation_known"),
+        sa.CheckConstraint(
+            column_in("confirmation", CONFIRMATION_MODES), name="confirmation_known"
+        ),
         sa.CheckConstraint("hold_hours >= 1", name="hold_positive"),
         _on_grid("duration_minutes"),
         _on_grid("interval_minutes"),
@@ -128,8 +130,10 @@ class PropertyHoliday(db.Model):
 class Tour(db.Model):
     __tablename__ = "tour"
     __table_args__ = (
-        sa.CheckConstraint(one_of("status", TOUR_STATUSES), name="status_known"),
-        sa.CheckConstraint(one_of("contact_channel", TOUR_CONTACT_CHANNELS), name="channel_known"),
+        sa.CheckConstraint(column_in("status", TOUR_STATUSES), name="status_known"),
+        sa.CheckConstraint(
+            column_in("contact_channel", TOUR_CONTACT_CHANNELS), name="channel_known"
+        ),
         sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         sa.Index("ix_tour_agent_starts", "agent_id", "starts_at"),
         sa.Index("ix_tour_status_expires", "status", "expires_at"),
@@ -235,7 +239,7 @@ class TourReminder(db.Model):
     __tablename__ = "tour_reminder"
     __table_args__ = (
         sa.UniqueConstraint("tour_id", "kind"),
-        sa.CheckConstraint(one_of("status", REMINDER_STATUSES), name="status_known"),
+        sa.CheckConstraint(column_in("status", REMINDER_STATUSES), name="status_known"),
         sa.Index("ix_tour_reminder_due", "status", "due_at"),
     )
 
