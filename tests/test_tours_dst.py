@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from portal.extensions import db
 from portal.tours.booking import Contact, book_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from tests.factories import gen_agent, gen_property, gen_tour_type
 from tests.tours_helpers import emails
 

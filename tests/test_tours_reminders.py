@@ -10,7 +10,7 @@ from portal.models import TourReminder
 from portal.models.base import utcnow
 from portal.tours import reminders
 from portal.tours.booking import Contact, book_tour, cancel_tour, reschedule_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.tours_helpers import emails, local_slot
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import OpeningHours, PropertyHoliday, TourType
 from portal.models.base import utcnow
-from portal.tours.availability import slots_by_day
+from portal.tours.free_slots import slots_by_day
 from tests.factories import STAFF_PASSWORD, gen_staff, gen_tour_type, gen_unit
 from tests.tours_helpers import local_slot
 

@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import AgentHours, AgentOverride, SlotClaim, Tour
 from portal.models.base import utcnow
 from portal.tours.booking import Contact, book_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from tests.factories import STAFF_PASSWORD, gen_agent, gen_staff, gen_tour_type, gen_unit
 from tests.tours_helpers import emails, local_slot
 
@@ -149,7 +149,7 @@ def test_agent_sets_hours_and_time_off(client, auth, video):
     )
     assert response.status_code == 303
     assert db.session.scalar(sa.select(AgentOverride.day)) == day
-    from portal.tours.availability import slots_by_day
+    from portal.tours.free_slots import slots_by_day
 
     assert slots_by_day(tour_type, day, day, utcnow())[day] == []
 

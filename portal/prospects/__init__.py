@@ -5,7 +5,6 @@ from flask import Blueprint
 bp = Blueprint("prospects", __name__, url_prefix="/me")
 
 from portal.prospects import (  # noqa: E402, F401
-    cli,
     views_account,
     views_priorities,
     views_saved,

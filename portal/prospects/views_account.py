@@ -15,8 +15,8 @@ from flask import (
 )
 from flask_login import logout_user
 
-from portal.auth.forms import EmptyForm
 from portal.extensions import csrf, db
+from portal.forms import EmptyForm
 from portal.models.base import utcnow
 from portal.prospects import bp
 from portal.prospects.current import CONSENT_KEY, current_prospect, prospect_required

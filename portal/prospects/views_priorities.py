@@ -2,8 +2,8 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.extensions import db
+from portal.forms import EmptyForm
 from portal.prospects import bp
 from portal.prospects.current import current_owner, safe_next, visitor_pages_only
 from portal.prospects.forms import PrioritiesForm

@@ -2,8 +2,8 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.auth.forms import EmptyForm
 from portal.extensions import db
+from portal.forms import EmptyForm
 from portal.htmx import is_htmx
 from portal.prospects import bp
 from portal.prospects.compare import MAX_COMPARE, comparison_rows, select_for_compare

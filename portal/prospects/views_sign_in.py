@@ -3,9 +3,9 @@
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import login_user
 
-from portal.auth.forms import EmptyForm
 from portal.commute.destinations import move_session_destinations_to_prospect
 from portal.extensions import db, limiter
+from portal.forms import EmptyForm
 from portal.mail.outbox import queue_email
 from portal.mail.render import render_email
 from portal.prospects import bp

@@ -90,7 +90,7 @@ class BookingForm(FlaskForm):
             raise ValidationError("Give a phone number so we can call or text you.")
 
 
-def contact_from(form: BookingForm, answers: "PrioritiesForm | None" = None) -> Contact:
+def contact_from(form: BookingForm, answers: "BookingAnswersForm | None" = None) -> Contact:
     """The visitor's validated contact details (and optional answers) for ``book_tour``."""
     return Contact(
         name=form.name.data.strip(),
@@ -102,7 +102,9 @@ def contact_from(form: BookingForm, answers: "PrioritiesForm | None" = None) -> 
     )
 
 
-class PrioritiesForm(FlaskForm):
+class BookingAnswersForm(FlaskForm):
+    """The booking's optional "what matters to you" step (feeds the prospect's priorities)."""
+
     priorities = SelectMultipleField(
         "What matters most to you in a new home?",
         choices=PRIORITY_CHOICES,
@@ -115,7 +117,3 @@ class PrioritiesForm(FlaskForm):
 
 class RescheduleForm(FlaskForm):
     start = StartField()
-
-
-class EmptyForm(FlaskForm):
-    """A bare POST button that still carries the CSRF token."""

@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import ACTIVE_STATUSES, Tour, TourReminder
 from portal.tours import notices
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 
 log = logging.getLogger(__name__)
 
