@@ -42,6 +42,7 @@ def _reminders(tour):
 
 
 def test_booking_plans_one_reminder_per_kind(tour_type):
+    """A booking plans a pending 24-hour and 1-hour reminder."""
     start = local_slot(3)
     tour = _book(tour_type, start)
     planned = _reminders(tour)
@@ -73,6 +74,7 @@ def test_due_reminder_is_sent_once(tour_type):
 
 
 def test_cancel_cancels_pending_reminders(tour_type):
+    """After a cancel no reminder is sent, even when due."""
     start = local_slot(3)
     tour = _book(tour_type, start)
     cancel_tour(tour, now=utcnow())
