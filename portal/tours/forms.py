@@ -1,4 +1,4 @@
-"""Booking, "what matters to you", reschedule and cancel forms (pages and API alike)."""
+"""Booking, "what matters to you" and reschedule forms (pages and API alike)."""
 
 from datetime import UTC, datetime
 
