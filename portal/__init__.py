@@ -34,7 +34,7 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
-    from portal.geo.neighbourhood_store import register as register_neighbourhood_precompute
+    from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
     from portal.sqlite import register_sqlite_pragmas
 
@@ -54,12 +54,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.api import bp as api_bp
+    from portal.api.views import bp as api_bp
     from portal.auth.views import bp as auth_bp
-    from portal.commute import bp as commute_bp
+    from portal.destinations.views import bp as destinations_bp
     from portal.home.views import bp as home_bp
-    from portal.listings import bp as listings_bp
-    from portal.prospects import bp as prospects_bp
+    from portal.listings.views import bp as listings_bp
+    from portal.prospects.views import bp as prospects_bp
     from portal.staff.views import bp as staff_bp
     from portal.tours.views import bp as tours_bp
 
@@ -68,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(prospects_bp)
-    app.register_blueprint(commute_bp)
+    app.register_blueprint(destinations_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tours_bp)
     if app.config.get("DEV_OUTBOX"):
@@ -84,11 +84,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    import portal.templating
-    import portal.tours.templating
+    from portal import templating
+    from portal.destinations import templating as destinations_templating
+    from portal.tours import templating as tours_templating
 
-    portal.templating.register(app)
-    portal.tours.templating.register(app)
+    templating.register(app)
+    destinations_templating.register(app)
+    tours_templating.register(app)
 
 
 def register_commands(app: Flask) -> None:

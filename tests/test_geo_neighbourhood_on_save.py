@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import NeighbourhoodSummary
-from tests.factories import gen_property
+from tests.factories import gen_property, gen_unit
 
 
 @pytest.fixture
@@ -55,3 +55,29 @@ def test_a_property_outside_every_region_is_saved_without_one(geo_region):
     prop = gen_property(lat=61.5, lon=23.8)  # Tampere: outside the demo extract
     db.session.commit()
     assert _summary(prop.id) is None
+
+
+def test_a_listing_read_with_a_stale_summary_writes_nothing_and_leaves_it_to_the_job(
+    client, geo_region, monkeypatch
+):
+    """A GET shows current facts for a moved building; only the scheduled job stores them."""
+    from portal.listings import neighbourhoods
+
+    unit = gen_unit(gen_property(lat=60.1674, lon=24.9366))
+    db.session.commit()
+    stored_at = _summary(unit.property_id).computed_at
+    unit.property.lat, unit.property.lon = 60.1700, 24.9420
+    scheduled = []
+    monkeypatch.setattr(neighbourhoods, "run_later", lambda path, ids: scheduled.append(ids))
+    db.session.commit()  # the move schedules the job (not run: recorded only)
+    assert scheduled == [[unit.property_id]]
+
+    page = client.get(f"/listings/{unit.id}")
+    api = client.get(f"/api/v1/listings/{unit.id}").json
+
+    assert page.status_code == 200
+    assert "Walkability" in page.get_data(as_text=True)
+    assert api["neighbourhood"]["walkability"]["score"] >= 0
+    summary = _summary(unit.property_id)
+    assert (summary.origin_lat, summary.computed_at) == (60.1674, stored_at)  # untouched
+    assert scheduled[1:] == [[unit.property_id], [unit.property_id]]  # each read asks the job

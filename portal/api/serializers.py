@@ -1,7 +1,10 @@
 """Listing facts as JSON: the exact shapes documented in openapi.py."""
 
-from flask import url_for
+from flask import jsonify, url_for
 
+from portal.errors import api_error
+from portal.geo.commute import CommuteResult
+from portal.geo.geocoding import GeocodeOutcome
 from portal.models import InternetService, Media, Property, Unit
 
 
@@ -71,3 +74,37 @@ def listing_json(unit: Unit, *, full: bool = False) -> dict:
         data["description"] = unit.description
         data["media"] = [media_json(m) for m in unit.media]
     return data
+
+
+def commute_json(result: CommuteResult) -> dict:
+    return {
+        "mode": result.mode,
+        "status": result.status,
+        "minutes": result.minutes,
+        "metres": result.metres,
+        "engine": result.engine,
+        "estimate": result.estimate,
+    }
+
+
+def location_json(location) -> dict:
+    raw = location.raw or {}
+    return {
+        "address": location.address,
+        "lat": round(location.latitude, 7),
+        "lon": round(location.longitude, 7),
+        "match": raw.get("match", "exact"),
+    }
+
+
+def geocode_error(outcome: GeocodeOutcome, field: str):
+    """The API's answer to an address that did not resolve: 422 with the best candidates."""
+    code = {
+        "outside_coverage": "outside_coverage",
+        "ambiguous": "ambiguous_address",
+        "invalid": "invalid_address",
+    }.get(outcome.status, "unknown_address")
+    response, status = api_error(422, code, outcome.message, {field: [outcome.message]})
+    body = response.get_json()
+    body["error"]["candidates"] = [location_json(c) for c in outcome.candidates]
+    return jsonify(body), status

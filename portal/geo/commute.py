@@ -9,9 +9,10 @@ visitor paging through listings does not route the same trip twice.
 import math
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from portal.geo.distance import haversine_m
+from portal.geo.modes import COMMUTE_MODES
 from portal.geo.regions import (
     forget_destinations,
     region_covering,
@@ -20,7 +21,7 @@ from portal.geo.regions import (
 )
 from portal.geo.routing import WALK_SPEED_MPS, Leg
 from portal.geo.settings import GeoSettings
-from portal.models import COMMUTE_MODES, GeoRegion
+from portal.models import GeoRegion
 
 LatLon = tuple[float, float]
 CACHE_DESTINATIONS = 256
@@ -47,9 +48,6 @@ class CommuteResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
-
-    def as_dict(self) -> dict:
-        return asdict(self)
 
 
 def minutes_from_seconds(seconds: float) -> int:

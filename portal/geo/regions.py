@@ -38,10 +38,6 @@ def forget_destinations() -> None:
         estimator.forget_destinations()
 
 
-def any_region() -> bool:
-    return db.session.scalar(sa.select(GeoRegion.id).limit(1)) is not None
-
-
 def routing_engine(region: GeoRegion, settings: GeoSettings) -> RoutingEngine:
     if settings.routing == "http":
         return OsrmHttpEngine(dict(settings.osrm_urls))

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("listings", __name__, url_prefix="/listings")
-
-from portal.listings import views  # noqa: E402, F401
+"""Public listings: search with commute and fit sorting, listing pages, the offline map."""

@@ -7,11 +7,13 @@ from wtforms import DateField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
+from portal.geo.modes import COMMUTE_MODES, MODE_LABELS
 from portal.listings.services import ListingFilters
 
 MAX_RENT_LIMIT = 100_000
 MAX_PAGE = 10_000
 MAX_COMMUTE_MINUTES = 240
+_CHOOSE_MODE = f"Choose {', '.join(COMMUTE_MODES[:-1])} or {COMMUTE_MODES[-1]}."
 
 
 class ListingFilterForm(FlaskForm):
@@ -49,19 +51,12 @@ class ListingFilterForm(FlaskForm):
     )
     mode = SelectField(
         "By",
-        choices=[
-            SelectChoice("walk", "Walking"),
-            SelectChoice("bike", "Cycling"),
-            SelectChoice("drive", "Driving"),
-            SelectChoice("transit", "Public transport (estimate)"),
-        ],
+        choices=[SelectChoice(mode, MODE_LABELS[mode]) for mode in COMMUTE_MODES],
         default="walk",
         validate_choice=False,
         validators=[
             Optional(),
-            AnyOf(
-                ["walk", "bike", "drive", "transit"], message="Choose walk, bike, drive or transit."
-            ),
+            AnyOf(COMMUTE_MODES, message=_CHOOSE_MODE),
         ],
     )
     max_minutes = IntegerField(

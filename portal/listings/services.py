@@ -1,15 +1,27 @@
-"""Listing search and lookup: the one query behind the page, the API and (later) briefs."""
+"""Listing search and lookup: the one search behind the page, the API and briefs.
 
-from dataclasses import dataclass, field
+``find_listings`` is the whole search as pages and the API run it: resolve the
+commute address (if any), then filter, rank by commute or rent, and page. The
+commute minutes come from ``portal.geo.commute``, the one source of them.
+"""
+
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.geo.commute import CommuteResult, commute_batch
+from portal.geo.commute import (
+    CommuteResult,
+    Destination,
+    DestinationCommute,
+    commute_batch,
+    commutes_for_homes,
+)
+from portal.geo.commute_ranking import Building, minutes_key, rank_buildings
+from portal.geo.geocoding import GeocodeOutcome, resolve_address
 from portal.geo.settings import GeoSettings
-from portal.listings.commute_ranking import Building, minutes_key, rank_buildings
 from portal.models import Property, Unit
 
 LISTED_STATUSES = ("available", "reserved")
@@ -64,10 +76,44 @@ def _filtered(filters: ListingFilters) -> sa.Select:
 
 
 # Cards show the building photo and best internet: load them in one go, not per card.
-_CARD_LOADING = (
+CARD_LOADING = (
     joinedload(Unit.property).selectinload(Property.media),
     joinedload(Unit.property).selectinload(Property.internet_services),
 )
+# A listing page, a comparison or a fit re-ranking also shows the unit's own media.
+DETAIL_LOADING = (*CARD_LOADING, selectinload(Unit.media))
+
+
+def find_listings(
+    filters: ListingFilters,
+    commute_to: str,
+    page: int,
+    per_page: int,
+    geo: GeoSettings,
+) -> tuple[ListingPage | None, GeocodeOutcome | None]:
+    """Resolve ``commute_to`` (an address, may be empty), then search.
+
+    :returns: the page and the geocoding outcome; ``(None, outcome)`` when the
+        address does not resolve (the outcome says why, with candidates).
+    """
+    outcome = None
+    if commute_to:
+        outcome = resolve_address(commute_to, geo)
+        if not outcome.found:
+            return None, outcome
+        filters = replace(filters, commute_to=outcome.point)
+    return search_listings(filters, page, per_page, geo), outcome
+
+
+def commutes_to_places(
+    units: list[Unit], places: list[Destination], geo: GeoSettings
+) -> dict[int, list[DestinationCommute]]:
+    """Minutes from each unit's building to each of someone's places, by every mode."""
+    if not places or not units:
+        return {}
+    homes = [(u.property.lat, u.property.lon) for u in units]
+    table = commutes_for_homes(homes, places, geo)
+    return {u.id: table[(u.property.lat, u.property.lon)] for u in units}
 
 
 def search_listings(
@@ -85,7 +131,7 @@ def search_listings(
     base = _filtered(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
     stmt = (
-        base.options(*_CARD_LOADING)
+        base.options(*CARD_LOADING)
         .order_by(Unit.rent_eur, Unit.id)
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -146,7 +192,7 @@ def _search_by_commute(
     loaded = {
         u.id: u
         for u in db.session.scalars(
-            sa.select(Unit).where(Unit.id.in_(ids)).options(*_CARD_LOADING)
+            sa.select(Unit).where(Unit.id.in_(ids)).options(*CARD_LOADING)
         ).unique()
     }
     return ListingPage(
@@ -163,11 +209,7 @@ def get_listing(unit_id: int) -> Unit | None:
     stmt = (
         sa.select(Unit)
         .where(Unit.id == unit_id, Unit.status.in_(LISTED_STATUSES))
-        .options(
-            joinedload(Unit.property).selectinload(Property.internet_services),
-            joinedload(Unit.property).selectinload(Property.media),
-            selectinload(Unit.media),
-        )
+        .options(*DETAIL_LOADING)
     )
     return db.session.scalar(stmt)
 
@@ -184,9 +226,5 @@ def count_communities() -> tuple[int, int]:
 
 def all_listings(filters: ListingFilters) -> list[Unit]:
     """Every listed unit matching ``filters`` with what cards show (for re-ranking)."""
-    stmt = _filtered(filters).options(
-        joinedload(Unit.property).selectinload(Property.media),
-        joinedload(Unit.property).selectinload(Property.internet_services),
-        selectinload(Unit.media),
-    )
+    stmt = _filtered(filters).options(*DETAIL_LOADING)
     return list(db.session.scalars(stmt.order_by(Unit.rent_eur, Unit.id)).unique())

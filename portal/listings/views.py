@@ -1,16 +1,20 @@
-from flask import abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from portal.commute.app_settings import geo_settings
-from portal.commute.current import current_destinations
-from portal.extensions import db
 from portal.geo.map_layers import map_layers
-from portal.geo.neighbourhood_store import neighbourhood_of
 from portal.geo.regions import region_covering
 from portal.htmx import render_page_or_partial
-from portal.listings import bp
-from portal.listings.commute import search_with_commute, visitor_commutes
 from portal.listings.forms import ListingFilterForm
-from portal.listings.services import all_listings, get_listing
+from portal.listings.neighbourhoods import neighbourhood_facts
+from portal.listings.services import all_listings, commutes_to_places, find_listings, get_listing
+from portal.prospects.current import (
+    current_destinations,
+    current_fit_context,
+    listing_panel_context,
+)
+from portal.prospects.fit.context import rank_listing_page
+from portal.settings import geo_settings
+
+bp = Blueprint("listings", __name__, url_prefix="/listings")
 
 
 @bp.get("/")
@@ -21,21 +25,21 @@ def index():
     results, status = None, 400
     if form.validate():
         if form.sort.data == "fit":
-            # Imported here: the prospects package itself builds on the listing services.
-            from portal.prospects.fit_context import current_fit_context, rank_listing_page
-
             fit_context = current_fit_context()
             results, fits = rank_listing_page(
                 all_listings(form.to_filters()), fit_context, form.page_number, per_page
             )
             status = 200
         else:
-            results, outcome = search_with_commute(form, per_page)
+            results, outcome = find_listings(
+                form.to_filters(), form.commute_to_text, form.page_number, per_page, geo_settings()
+            )
             status = 200
             if results is None:
                 form.commute_to.errors = [outcome.message]
                 status = 422
     query = {k: v for k, v in request.args.items() if k != "page" and v}
+    destinations = current_destinations()
     html = render_page_or_partial(
         "listings/index.html",
         "listings/_results.html",
@@ -44,8 +48,8 @@ def index():
         query=query,
         fits=fits,
         fit_context=fit_context,
-        commutes=visitor_commutes(results.items) if results else {},
-        destinations=current_destinations(),
+        commutes=commutes_to_places(results.items, destinations, geo_settings()) if results else {},
+        destinations=destinations,
     )
     return html, status
 
@@ -55,21 +59,16 @@ def detail(unit_id: int):
     unit = get_listing(unit_id)
     if unit is None:
         abort(404, description="That listing does not exist or is no longer available.")
-    from portal.prospects.listing_panel import listing_panel_context  # see index()
-
-    summary = neighbourhood_of(unit.property, geo_settings())
-    html = render_template(
+    settings = geo_settings()
+    return render_template(
         "listings/detail.html",
         unit=unit,
         property=unit.property,
-        neighbourhood=summary.facts if summary else None,
-        commutes=visitor_commutes([unit]).get(unit.id, []),
+        neighbourhood=neighbourhood_facts(unit.property, settings),
+        commutes=commutes_to_places([unit], current_destinations(), settings).get(unit.id, []),
         tile_url=current_app.config.get("MAP_TILE_URL"),
         **listing_panel_context(unit),
     )
-    # The summary may have been (re)computed just now: keep it for the next visitor.
-    db.session.commit()
-    return html
 
 
 @bp.get("/<int:unit_id>/map.json")

@@ -1,23 +1,30 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
-from portal.models.contact_preference import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference
-from portal.models.favourite import Favourite
+from portal.geo.modes import COMMUTE_MODES
 from portal.models.geo import (
-    COMMUTE_MODES,
-    CommuteDestination,
     GeoAddress,
     GeoPlace,
     GeoRegion,
     NeighbourhoodSummary,
     TransitRoute,
 )
-from portal.models.magic_link import MagicLink
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
-from portal.models.priorities import PRIORITY_SOURCES, PriorityVersion
 from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
-from portal.models.prospect import LIFECYCLE_STAGES, Prospect
-from portal.models.signals import SIGNAL_KINDS, BrowsingSignal
+from portal.models.prospect import (
+    CONTACT_CHANNELS,
+    CONTACT_PACES,
+    LIFECYCLE_STAGES,
+    PRIORITY_SOURCES,
+    SIGNAL_KINDS,
+    BrowsingSignal,
+    CommuteDestination,
+    ContactPreference,
+    Favourite,
+    MagicLink,
+    PriorityVersion,
+    Prospect,
+)
 from portal.models.staff import STAFF_ROLES, AgentHours, AgentOverride, PropertyAgent, StaffUser
 from portal.models.tour import (
     ACTIVE_STATUSES,

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.extensions import db
+from portal.forms import FieldErrors
 from portal.models import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference, Prospect
 from portal.models.base import utcnow
-from portal.prospects.field_errors import FieldErrors
 
 WEEK = timedelta(days=7)
 _UNSUBSCRIBE_SALT = "prospect-unsubscribe"
@@ -96,7 +96,8 @@ def unsubscribe(prospect: Prospect, now: datetime | None = None) -> ContactPrefe
 
 
 def unsubscribe_token(prospect: Prospect, secret_key: str) -> str:
-    """A permanent, signed token for the one-click unsubscribe link in every email."""
+    """A permanent, signed token for the one-click unsubscribe link that every message the
+    prospect did not ask for carries (``queue_email(unsubscribe_url=...)``)."""
     return URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE_SALT).dumps(prospect.id)
 
 
@@ -109,14 +110,6 @@ def prospect_for_unsubscribe(token: str, secret_key: str) -> Prospect | None:
         return None
     prospect = db.session.get(Prospect, prospect_id)
     return prospect if prospect is not None and prospect.erased_at is None else None
-
-
-def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
-    """RFC 8058 headers: mail clients show an unsubscribe button that POSTs the URL."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 def _in_quiet_hours(local: time, start: time, end: time) -> bool:

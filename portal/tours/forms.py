@@ -42,10 +42,6 @@ def parse_instant(value: str | None) -> datetime | None:
     return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
-def field_errors(form: FlaskForm) -> dict[str, list[str]]:
-    return {name: list(errors) for name, errors in form.errors.items()}
-
-
 class StartField(HiddenField):
     """A slot start as an ISO instant with a time zone."""
 

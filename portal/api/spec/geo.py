@@ -1,8 +1,9 @@
 """/geocode, /commute, /neighbourhood, and the commute parts of /listings."""
 
 from portal.api.spec.common import json_body
+from portal.geo.modes import COMMUTE_MODES
 
-_MODES = ["walk", "bike", "drive", "transit"]
+_MODES = list(COMMUTE_MODES)
 
 _LOCATION = {
     "type": "object",

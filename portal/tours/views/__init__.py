@@ -2,9 +2,6 @@
 
 from flask import Blueprint
 
-# The tours' part of "my data" registers itself with the prospects' export and erasure.
-from portal.tours import my_data  # noqa: F401
-
 bp = Blueprint("tours", __name__, url_prefix="/tours")
 
 
