@@ -254,3 +254,14 @@ def test_a_reminder_due_in_quiet_hours_waits_until_they_end():
     assert (held.status, held.due_at) == ("pending", TOUR_START - timedelta(minutes=30))
     assert reminders.send_due(TOUR_START - timedelta(minutes=30), TourSettings())["sent"] == 1
     assert len(emails("tour_reminder")) == 2
+
+
+def test_a_booker_who_prefers_sms_still_gets_email_reminders_of_their_tour():
+    """Channel and pace are about our other messages: a booked tour's reminder goes by email."""
+    tour = _booked_tour()
+    tour.prospect.phone = "+358 40 123 4567"
+    update_preferences(tour.prospect, channel="sms", pace="on_request", today=BOOKED_AT.date())
+    db.session.commit()
+    counts = reminders.send_due(TOUR_START - timedelta(hours=23), TourSettings())
+    assert counts == {"sent": 1, "skipped": 0}
+    assert len(emails("tour_reminder")) == 1

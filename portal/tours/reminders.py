@@ -5,7 +5,9 @@ them cancelled, in the same transaction as the change, so a reminder can never g
 for a time that no longer holds. Reminders whose moment has already passed when they
 are planned are skipped rather than sent late. The prospect's contact preferences
 come first (``may_contact``): a reminder waits out quiet hours or a pause when the
-tour is still ahead by then, and is skipped otherwise.
+tour is still ahead by then, and is skipped otherwise, or after an unsubscribe. The
+channel and pace chosen for our other messages do not hold back a reminder of a tour
+the prospect booked: like the confirmation, it goes by email.
 """
 
 import logging
@@ -79,7 +81,9 @@ def _ask_preferences(reminder_id: int, now: datetime) -> str:
     """What the contact preferences say now: "send", "held" (due again later) or "skipped"."""
     reminder = db.session.get(TourReminder, reminder_id)
     tour = reminder.tour
-    decision = may_contact(preferences_of(tour.prospect), channel="email", now=now)
+    decision = may_contact(
+        preferences_of(tour.prospect), channel="email", now=now, about_their_booking=True
+    )
     if decision.allowed:
         return "send"
     later = decision.not_before
