@@ -57,13 +57,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
-    from portal.auth import bp as auth_bp
+    from portal.auth.views import bp as auth_bp
     from portal.destinations.views import bp as destinations_bp
-    from portal.home import bp as home_bp
+    from portal.home.views import bp as home_bp
     from portal.listings.views import bp as listings_bp
     from portal.prospects.views import bp as prospects_bp
-    from portal.staff import bp as staff_bp
-    from portal.tours import bp as tours_bp
+    from portal.staff.views import bp as staff_bp
+    from portal.tours.views import bp as tours_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(listings_bp)
@@ -74,7 +74,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(tours_bp)
     if app.config.get("DEV_OUTBOX"):
-        from portal.devtools import bp as devtools_bp
+        from portal.devtools.views import bp as devtools_bp
 
         app.register_blueprint(devtools_bp)
 
@@ -88,9 +88,11 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from portal import templating
     from portal.destinations import templating as destinations_templating
+    from portal.tours import templating as tours_templating
 
     templating.register(app)
     destinations_templating.register(app)
+    tours_templating.register(app)
 
 
 def register_commands(app: Flask) -> None:

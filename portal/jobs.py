@@ -11,6 +11,10 @@ import threading
 from datetime import timedelta
 
 from flask import Flask, current_app
+from redis import Redis
+from rq import Queue
+
+from portal import create_app
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "portal"
@@ -41,10 +45,7 @@ def run_later(path: str, *args, delay: timedelta | None = None) -> None:
         timer.start()
 
 
-def _rq_queue(app: Flask):
-    from redis import Redis
-    from rq import Queue
-
+def _rq_queue(app: Flask) -> Queue:
     return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
@@ -65,8 +66,6 @@ def rq_entry(path: str, *args):
     """What RQ runs: the job inside an app built once per worker process."""
     global _worker_app
     if _worker_app is None:
-        from portal import create_app
-
         _worker_app = create_app()
     with _worker_app.app_context():
         return _call(path, *args)

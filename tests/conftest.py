@@ -5,6 +5,7 @@ from `TEST_DATABASE_URL`) runs the very same tests on PostgreSQL.
 """
 
 import os
+from datetime import UTC, datetime
 
 os.environ["PORTAL_ENV"] = "test"  # before portal.config reads it
 
@@ -15,6 +16,8 @@ from portal import create_app
 from portal.extensions import db
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+# Tuesday 24 November 2026, 09:00 in Helsinki: a working morning far from any DST change.
+FIXED_NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
 
 
 def pytest_report_header(config):
@@ -92,6 +95,17 @@ def app(_schema, app_config):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+
+
+@pytest.fixture
+def fixed_clock(time_machine) -> datetime:
+    """The clock of the app and the test starts at ``FIXED_NOW`` and runs on from there.
+
+    Time-dependent HTTP tests use it so that "two days ahead at 10:00" is the same
+    day, weekday and UTC offset on every run, whatever the real date.
+    """
+    time_machine.move_to(FIXED_NOW, tick=True)
+    return FIXED_NOW
 
 
 @pytest.fixture

@@ -1,18 +1,21 @@
+"""The home page and the health check."""
+
 import logging
 
 import sqlalchemy as sa
-from flask import current_app, jsonify, render_template
+from flask import Blueprint, current_app, jsonify, render_template
 
 from portal.extensions import db
-from portal.home import bp
 from portal.listings.forms import ListingFilterForm
 from portal.listings.services import ListingFilters, count_communities, search_listings
 
 log = logging.getLogger(__name__)
+bp = Blueprint("home", __name__)
 
 
 @bp.get("/")
 def index():
+    """Counts of communities and homes, three featured listings and the search form."""
     communities, units = count_communities()
     featured = search_listings(ListingFilters(), page=1, per_page=3).items
     return render_template(

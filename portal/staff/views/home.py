@@ -1,10 +1,12 @@
+"""The staff start page: each community with its units by status."""
+
 import sqlalchemy as sa
 from flask import render_template
 
 from portal.auth.session import roles_required
 from portal.extensions import db
 from portal.models import Property, Unit
-from portal.staff import bp
+from portal.staff.views import bp
 
 
 @bp.get("/")

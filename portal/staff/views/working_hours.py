@@ -1,36 +1,27 @@
 """An agent's own weekly working hours and dated overrides (time off, extra hours).
 
-Changes apply to new bookings; tours already booked keep their time (they hold it).
+The writes are ``portal.tours.working_hours``; changes apply to new bookings only.
 """
 
-import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal.auth.session import roles_required
 from portal.extensions import db
-from portal.models import AgentHours, AgentOverride
-from portal.staff import bp
-from portal.staff.availability_forms import OverrideForm, WeeklyHoursForm
-from portal.tours.forms import EmptyForm
+from portal.forms import EmptyForm
+from portal.staff.forms import OverrideForm, WeeklyHoursForm
+from portal.staff.views import bp
+from portal.tours import working_hours
 
 
 def _page(hours_form=None, override_form=None, status=200):
-    overrides = db.session.scalars(
-        sa.select(AgentOverride)
-        .where(AgentOverride.staff_id == current_user.id)
-        .order_by(AgentOverride.day)
-    ).all()
     if hours_form is None:
-        rows = db.session.scalars(
-            sa.select(AgentHours).where(AgentHours.staff_id == current_user.id)
-        )
-        hours_form = WeeklyHoursForm.filled((r.weekday, r.starts, r.ends) for r in rows)
+        hours_form = WeeklyHoursForm.filled(working_hours.weekly_windows(current_user.id))
     html = render_template(
-        "staff/availability.html",
+        "staff/working_hours.html",
         hours_form=hours_form,
         override_form=override_form or OverrideForm(),
-        overrides=overrides,
+        overrides=working_hours.overrides_of(current_user.id),
         delete_form=EmptyForm(),
     )
     return html, status
@@ -39,20 +30,18 @@ def _page(hours_form=None, override_form=None, status=200):
 @bp.get("/availability")
 @roles_required("agent")
 def availability():
+    """The agent's weekly hours and overrides, with the forms to change them."""
     return _page()
 
 
 @bp.post("/availability/hours")
 @roles_required("agent")
 def save_hours():
+    """Replace the agent's weekly hours."""
     form = WeeklyHoursForm()
     if not form.validate():
         return _page(hours_form=form, status=422)
-    db.session.execute(sa.delete(AgentHours).where(AgentHours.staff_id == current_user.id))
-    for weekday, (starts, ends) in form.windows().items():
-        db.session.add(
-            AgentHours(staff_id=current_user.id, weekday=weekday, starts=starts, ends=ends)
-        )
+    working_hours.replace_weekly_hours(current_user.id, form.windows())
     db.session.commit()
     flash("Working hours saved.", "success")
     return redirect(url_for("staff.availability"), 303)
@@ -61,18 +50,17 @@ def save_hours():
 @bp.post("/availability/overrides")
 @roles_required("agent")
 def add_override():
+    """Add time off or extra hours on one day."""
     form = OverrideForm()
     if not form.validate():
         return _page(override_form=form, status=422)
-    db.session.add(
-        AgentOverride(
-            staff_id=current_user.id,
-            day=form.day.data,
-            kind=form.kind.data,
-            starts=form.starts.data,
-            ends=form.ends.data,
-            note=(form.note.data or "").strip(),
-        )
+    working_hours.add_override(
+        current_user.id,
+        form.day.data,
+        form.kind.data,
+        form.starts.data,
+        form.ends.data,
+        form.note.data or "",
     )
     db.session.commit()
     flash("Saved.", "success")
@@ -82,11 +70,12 @@ def add_override():
 @bp.post("/availability/overrides/<int:override_id>/delete")
 @roles_required("agent")
 def delete_override(override_id: int):
-    override = db.session.get(AgentOverride, override_id)
-    if override is None or override.staff_id != current_user.id:
+    """Remove one of the agent's own overrides."""
+    override = working_hours.agent_override(current_user.id, override_id)
+    if override is None:
         abort(404)
     if not EmptyForm().validate():
         abort(400, description="The form expired; reload the page and try again.")
-    db.session.delete(override)
+    working_hours.remove_override(override)
     db.session.commit()
     return redirect(url_for("staff.availability"), 303)

@@ -1,4 +1,4 @@
-"""`flask geo import` and `flask geo neighbourhoods`: the only writers of region data."""
+"""`flask geo import`, `geo neighbourhoods` and `geo demo`: the only writers of region data."""
 
 from pathlib import Path
 
@@ -8,34 +8,16 @@ from flask import current_app
 
 from portal.extensions import db
 from portal.geo.extract_reader import ExtractError
-from portal.geo.importer import discard_directory, prepare_region, store_region
 from portal.geo.neighbourhood_store import refresh_all_neighbourhoods
+from portal.geo.region_import import import_region
 from portal.geo.routing_prep import RoutingPreparationError
 from portal.geo.settings import GeoSettings
+from portal.models import GeoRegion
 
 
 @click.group()
 def geo() -> None:
     """OpenStreetMap regions: import, neighbourhood precompute."""
-
-
-def import_region(pbf: Path, name: str, settings: GeoSettings, progress=None) -> dict:
-    """Import ``pbf`` as region ``name``, refresh every neighbourhood, commit once.
-
-    On any failure the transaction rolls back and the new data directory is removed,
-    so the previous import of the region stays in use.
-    """
-    prepared = prepare_region(pbf, settings.data_dir, name, progress)
-    try:
-        report = store_region(name, prepared)
-        refreshed = refresh_all_neighbourhoods(settings)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        discard_directory(str(prepared.data_dir))
-        raise
-    discard_directory(report.old_data_dir)
-    return report.counts | {"neighbourhoods": refreshed}
 
 
 @geo.command("import")
@@ -72,8 +54,6 @@ def geo_neighbourhoods() -> None:
 @click.option("--if-missing", is_flag=True, help="Skip when the demo region is already imported.")
 def geo_demo(if_missing: bool) -> None:
     """Import the bundled central-Helsinki extract as the demo region."""
-    from portal.models import GeoRegion
-
     name = current_app.config["GEO_DEMO_REGION"]
     region = db.session.scalar(sa.select(GeoRegion).where(GeoRegion.name == name))
     if if_missing and region is not None and Path(region.data_dir).is_dir():

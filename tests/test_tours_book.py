@@ -9,6 +9,8 @@ from portal.extensions import db
 from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.tours_helpers import booking_data, emails, iso, local_slot, token_from, tours
 
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 HELSINKI = ZoneInfo("Europe/Helsinki")
 
 
@@ -142,6 +144,7 @@ def test_off_grid_time_is_refused(client, listing):
 
 
 def test_time_outside_opening_hours_is_refused(client, listing):
+    """A time after closing is not bookable and stores nothing."""
     data = booking_data("guided", local_slot(2, time(20)))
     assert client.post(f"/tours/book/{listing.id}/details", data=data).status_code == 422
     assert tours() == []

@@ -1,28 +1,16 @@
-"""Flask CLI commands: `flask demo load`, `flask staff create`."""
+"""`flask demo load` and `flask demo credentials`: the demo city (central Helsinki)."""
 
 import json
 from datetime import date
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 
 from portal.config import INSTANCE_DIR
+from portal.demo.loader import database_is_empty, load_demo
 from portal.extensions import db
-from portal.geo.cli import geo
 
 CREDENTIALS_FILE = INSTANCE_DIR / "demo-credentials.json"
-
-
-def register(app: Flask) -> None:
-    from portal.cli_mail import jobs, mail
-    from portal.cli_tours import tours
-
-    app.cli.add_command(demo)
-    app.cli.add_command(staff)
-    app.cli.add_command(mail)
-    app.cli.add_command(jobs)
-    app.cli.add_command(tours)
-    app.cli.add_command(geo)
 
 
 @click.group()
@@ -34,8 +22,6 @@ def demo() -> None:
 @click.option("--if-empty", is_flag=True, help="Only load into a database with no communities.")
 def demo_load(if_empty: bool) -> None:
     """Add the demo communities, units and staff accounts that are missing."""
-    from portal.demo.loader import database_is_empty, load_demo
-
     if if_empty and not database_is_empty():
         click.echo("Demo: the database already has communities; nothing loaded.")
         return
@@ -64,25 +50,3 @@ def demo_credentials() -> None:
     click.echo("Demo staff sign-ins (development only) at /auth/login:")
     for email, password in json.loads(CREDENTIALS_FILE.read_text()).items():
         click.echo(f"  {email:28} {password}")
-
-
-@click.group()
-def staff() -> None:
-    """Staff accounts."""
-
-
-@staff.command("create")
-@click.argument("email")
-@click.option("--name", required=True)
-@click.option("--role", type=click.Choice(["agent", "marketer", "admin"]), required=True)
-@click.password_option()
-def staff_create(email: str, name: str, role: str, password: str) -> None:
-    """Create a staff account with a password (at least 12 characters)."""
-    from portal.auth.services import create_staff
-
-    try:
-        create_staff(email, name, role, password)
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
-    click.echo(f"Created {role} {email}.")

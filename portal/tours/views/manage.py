@@ -1,33 +1,28 @@
 """Manage links: GET only shows (mail scanners follow links), POST acts, rate-limited."""
 
-from flask import Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Response, current_app, redirect, render_template, request, url_for
 
 from portal.extensions import limiter
+from portal.forms import EmptyForm
 from portal.models.base import utcnow
-from portal.tours import bp
 from portal.tours.assignment import confirm_request
 from portal.tours.booking import BookingError, SlotTaken, cancel_tour, reschedule_tour
 from portal.tours.calendar import tour_calendar
-from portal.tours.forms import EmptyForm, RescheduleForm
+from portal.tours.forms import RescheduleForm
+from portal.tours.free_slots import plan_days
+from portal.tours.manage_links import tour_by_token, tour_or_404
 from portal.tours.notices import access_code_released, manage_url
-from portal.tours.services import plan_days, tour_by_token
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import current_tour_settings
 from portal.tours.transaction import commit_booking
-from portal.tours.views_book import wanted_day
+from portal.tours.views import bp
+from portal.tours.views.book import wanted_day
 
 MANAGE_LIMIT = "10/minute;100/day"
 
 
-def _tour_or_404(token: str):
-    tour = tour_by_token(token)
-    if tour is None:
-        abort(404, description="This tour link is not valid. Check the link in your email.")
-    return tour
-
-
 def _manage_page(tour, *, status=200, error=None, alternatives=(), plan=None):
     now = utcnow()
-    settings = TourSettings.from_config(current_app.config)
+    settings = current_tour_settings()
     html = render_template(
         "tours/manage.html",
         tour=tour,
@@ -48,13 +43,13 @@ def _manage_page(tour, *, status=200, error=None, alternatives=(), plan=None):
 @bp.get("/m/<token>")
 def manage(token: str):
     """The tour with its reschedule and cancel buttons; changes nothing."""
-    return _manage_page(_tour_or_404(token))
+    return _manage_page(tour_or_404(token))
 
 
 @bp.get("/m/<token>/reschedule")
 def reschedule_picker(token: str):
     """Free times for moving the tour (its own time counts as free)."""
-    tour = _tour_or_404(token)
+    tour = tour_or_404(token)
     plan = plan_days(tour.tour_type, wanted_day(), utcnow(), ignore_tour=tour)
     return _manage_page(tour, plan=plan)
 
@@ -62,11 +57,12 @@ def reschedule_picker(token: str):
 @bp.post("/m/<token>/reschedule")
 @limiter.limit(MANAGE_LIMIT)
 def reschedule(token: str):
-    tour = _tour_or_404(token)
+    """Move the tour to one of the offered times."""
+    tour = tour_or_404(token)
     form = RescheduleForm()
     if not form.validate():
         return _manage_page(tour, status=422, error="Pick one of the offered times.")
-    settings = TourSettings.from_config(current_app.config)
+    settings = current_tour_settings()
 
     def action():
         fresh = tour_by_token(token)
@@ -85,7 +81,7 @@ def reschedule(token: str):
 @limiter.limit(MANAGE_LIMIT)
 def confirm(token: str):
     """The visitor confirms a tour that waits for their confirmation (verifies the email)."""
-    tour = _tour_or_404(token)
+    tour = tour_or_404(token)
     if not EmptyForm().validate():
         return _manage_page(tour, status=422, error="Please try again.")
     try:
@@ -100,7 +96,8 @@ def confirm(token: str):
 @bp.post("/m/<token>/cancel")
 @limiter.limit(MANAGE_LIMIT)
 def cancel(token: str):
-    tour = _tour_or_404(token)
+    """Cancel the tour; its time is freed and the visitor gets a cancelled invitation."""
+    tour = tour_or_404(token)
     if not EmptyForm().validate():
         return _manage_page(tour, status=422, error="Please try again.")
     try:
@@ -113,7 +110,7 @@ def cancel(token: str):
 @bp.get("/m/<token>/tour.ics")
 def calendar_file(token: str):
     """'Add to calendar': the same invitation as in the email."""
-    tour = _tour_or_404(token)
+    tour = tour_or_404(token)
     ics = tour_calendar(
         tour, manage_url=manage_url(tour), organizer=current_app.config["MAIL_FROM"], now=utcnow()
     )

@@ -1,13 +1,15 @@
-"""`flask tours ...`: the scheduled work of tour booking, for cron or a job runner."""
+"""`flask tours send-reminders`: the scheduled work of tour booking, for cron or a job runner."""
 
 import time
 from datetime import datetime
 
 import click
-from flask import current_app
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.tours.booking import release_expired_requests
+from portal.tours.reminders import send_due
+from portal.tours.tour_settings import current_tour_settings
 
 
 @click.group()
@@ -34,11 +36,7 @@ def send_reminders(now_text: str | None, every: int | None) -> None:
 
     Run it from cron every minute, or once with ``--every 60`` as a small worker.
     """
-    from portal.tours.booking import release_expired_requests
-    from portal.tours.reminders import send_due
-    from portal.tours.settings import TourSettings
-
-    settings = TourSettings.from_config(current_app.config)
+    settings = current_tour_settings()
     while True:
         now = _now(now_text)
         counts = send_due(now, settings)

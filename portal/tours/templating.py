@@ -45,6 +45,7 @@ def tour_when(value: datetime, tz_name: str) -> str:
 
 
 def register(app: Flask) -> None:
+    """Give ``app``'s templates the tour time filters and the kind and status labels."""
     app.add_template_filter(tour_day)
     app.add_template_filter(tour_time)
     app.add_template_filter(tour_when)

@@ -1,6 +1,6 @@
-"""Admins set up tours per property: types, the confirmation switch, opening hours, holidays."""
+"""A property's tour set-up (``portal.tours.setup``) and the admin page that changes it."""
 
-from datetime import time
+from datetime import date, time
 
 import pytest
 import sqlalchemy as sa
@@ -8,9 +8,13 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import OpeningHours, PropertyHoliday, TourType
 from portal.models.base import utcnow
-from portal.tours.availability import slots_by_day
+from portal.staff.forms import TourTypeForm
+from portal.tours import setup as tour_setup
+from portal.tours.free_slots import slots_by_day
 from tests.factories import STAFF_PASSWORD, gen_staff, gen_tour_type, gen_unit
 from tests.tours_helpers import local_slot
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture
@@ -43,6 +47,7 @@ def _type_data(tour_type: TourType, **changes) -> dict:
 
 @pytest.mark.parametrize("role", ["agent", "marketer"])
 def test_only_admins_reach_tour_settings(app, client, auth, role):
+    """Agents and marketers are refused the tour set-up page."""
     unit = gen_unit()
     user = gen_staff(role)
     db.session.commit()
@@ -51,6 +56,7 @@ def test_only_admins_reach_tour_settings(app, client, auth, role):
 
 
 def test_admin_edits_a_tour_type(client, setup):
+    """A valid tour type form stores its lengths and horizon."""
     prop, guided, _ = setup
     assert client.get(f"/staff/properties/{prop.id}/tours").status_code == 200
     url = f"/staff/properties/{prop.id}/tour-types/{guided.id}"
@@ -72,6 +78,7 @@ def test_bad_tour_type_settings_are_refused(client, setup, change):
 
 
 def test_confirmation_switch_applies_to_every_type(client, setup):
+    """One switch sets the confirmation mode of every tour type of the property."""
     prop, guided, self_guided = setup
     url = f"/staff/properties/{prop.id}/confirmation"
     assert client.post(url, data={"confirmation": "staff"}).status_code == 303
@@ -92,3 +99,48 @@ def test_opening_hours_and_holidays_shape_the_slots(client, setup):
     assert client.post(f"/staff/properties/{prop.id}/holidays", data=holiday).status_code == 422
     assert db.session.scalar(sa.select(sa.func.count(PropertyHoliday.id))) == 1
     assert slots_by_day(self_guided, day, day, utcnow())[day] == []
+
+
+def test_the_admin_form_edits_exactly_the_tour_type_settings(app):
+    """Every field of the tour type form is a setting the service stores, and no other."""
+    fields = {name for name in TourTypeForm(meta={"csrf": False})._fields}
+    assert fields == set(tour_setup.TOUR_TYPE_SETTINGS)
+
+
+def test_only_offered_tour_types_are_bookable(app):
+    """A tour type switched off stays in the admin's list but is no longer offered."""
+    unit = gen_unit()
+    guided = gen_tour_type(unit.property, "guided")
+    video = gen_tour_type(unit.property, "video", active=False)
+    db.session.commit()
+    assert tour_setup.tour_types_for(unit.property_id) == [guided]
+    assert tour_setup.tour_type_for(unit, "video") is None
+    assert tour_setup.all_tour_types(unit.property_id) == [guided, video]
+
+
+def test_setup_changes_flush_and_leave_the_commit_to_the_caller(app):
+    """Opening hours, confirmation and holidays written by the service vanish on rollback."""
+    unit = gen_unit()
+    guided = gen_tour_type(unit.property, "guided")
+    db.session.commit()
+    prop_id = unit.property_id
+    tour_setup.replace_opening_hours(prop_id, {0: (time(12), time(13))})
+    tour_setup.set_confirmation(prop_id, "visitor")
+    tour_setup.add_holiday(prop_id, date(2026, 12, 24), " Christmas Eve ")
+    assert tour_setup.opening_windows(prop_id) == [(0, time(12), time(13))]
+    assert [h.name for h in tour_setup.holidays_of(prop_id)] == ["Christmas Eve"]
+    db.session.rollback()
+    assert len(tour_setup.opening_windows(prop_id)) == 7
+    assert tour_setup.holidays_of(prop_id) == []
+    assert guided.confirmation == "instant"
+
+
+def test_a_day_is_a_holiday_once(app):
+    """A second holiday on the same day is refused with a reason, the first one kept."""
+    unit = gen_unit()
+    db.session.commit()
+    first = tour_setup.add_holiday(unit.property_id, date(2026, 12, 6), "Independence Day")
+    with pytest.raises(tour_setup.HolidayExists, match="already a holiday"):
+        tour_setup.add_holiday(unit.property_id, date(2026, 12, 6))
+    assert tour_setup.property_holiday(unit.property_id, first.id) is first
+    assert tour_setup.property_holiday(unit.property_id + 1, first.id) is None

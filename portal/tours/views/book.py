@@ -7,18 +7,20 @@ picker swaps in place and the view returns only the partial.
 import secrets
 from datetime import date
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 
 from portal.extensions import db, limiter
 from portal.htmx import render_page_or_partial
 from portal.listings.services import get_listing
 from portal.models.base import utcnow
-from portal.tours import bp
 from portal.tours.booking import BookingError, SlotTaken, book_tour, record_tour_answers
-from portal.tours.forms import BookingForm, PrioritiesForm, contact_from
-from portal.tours.services import plan_days, tour_by_token, tour_type_for, tour_types_for
-from portal.tours.settings import TourSettings
+from portal.tours.forms import BookingAnswersForm, BookingForm, contact_from
+from portal.tours.free_slots import plan_days
+from portal.tours.manage_links import tour_or_404
+from portal.tours.setup import tour_type_for, tour_types_for
+from portal.tours.tour_settings import current_tour_settings
 from portal.tours.transaction import commit_booking
+from portal.tours.views import bp
 
 
 def _listing_or_404(unit_id: int):
@@ -29,6 +31,7 @@ def _listing_or_404(unit_id: int):
 
 
 def wanted_day() -> date | None:
+    """The picker's ``?day=`` (an ISO date), or None when absent or malformed."""
     try:
         return date.fromisoformat(request.args.get("day", ""))
     except ValueError:
@@ -89,7 +92,7 @@ def details(unit_id: int):
     if not form.validate():
         return _details_page(unit, tour_type, form, 422)
     contact = contact_from(form)
-    settings = TourSettings.from_config(current_app.config)
+    settings = current_tour_settings()
 
     def action():
         return book_tour(
@@ -115,10 +118,8 @@ def details(unit_id: int):
 @limiter.limit("20/minute", methods=["POST"])
 def about_you(token: str):
     """Optional step after booking: what matters to you in a new home."""
-    tour = tour_by_token(token)
-    if tour is None:
-        abort(404, description="This tour link is not valid.")
-    form = PrioritiesForm()
+    tour = tour_or_404(token, "This tour link is not valid.")
+    form = BookingAnswersForm()
     if request.method == "GET":
         form.priorities.data = list(tour.priorities)
         form.note.data = tour.priorities_note

@@ -3,8 +3,11 @@
 import pytest
 
 from portal.extensions import db
+from tests.conftest import free_port
 from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.tours_helpers import booking_data, emails, local_slot, tours
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture
@@ -38,6 +41,7 @@ def test_confirmation_with_invitation_arrives(client, listing, smtp_server):
 
 
 def test_refused_booking_sends_nothing(client, listing, smtp_server):
+    """An invalid booking queues and sends no email."""
     response = client.post(
         f"/tours/book/{listing.id}/details",
         data=booking_data("video", local_slot(2), email="broken"),
@@ -47,10 +51,9 @@ def test_refused_booking_sends_nothing(client, listing, smtp_server):
     assert emails() == []
 
 
-def test_smtp_down_never_blocks_booking(app_factory, monkeypatch):
+def test_smtp_down_never_blocks_booking(app, app_factory):
     """With the mail server unreachable the tour is booked and its email waits in the outbox."""
-    from tests.conftest import free_port
-
+    # `app` is asked for only to empty the tables afterwards, as after every other test.
     down = app_factory(MAIL_SMTP_HOST="127.0.0.1", MAIL_SMTP_PORT=free_port())
     with down.app_context():
         unit = gen_unit()

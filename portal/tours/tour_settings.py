@@ -1,8 +1,10 @@
-"""Tour settings read once from the app config and passed to the services."""
+"""Tour settings from the app config, read at the boundary and passed to the services."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+
+from flask import current_app
 
 
 @dataclass(frozen=True)
@@ -18,3 +20,8 @@ class TourSettings:
             reminder_minutes=tuple(config.get("TOUR_REMINDER_MINUTES", cls.reminder_minutes)),
             access_code_lead=timedelta(minutes=config.get("TOUR_ACCESS_CODE_LEAD_MINUTES", 60)),
         )
+
+
+def current_tour_settings() -> TourSettings:
+    """The running app's tour settings (for views, the API, CLI commands and notices)."""
+    return TourSettings.from_config(current_app.config)

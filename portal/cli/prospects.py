@@ -3,14 +3,16 @@
 from datetime import timedelta
 
 import click
+from flask.cli import AppGroup
 
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.prospects.retention import VISITOR_IDLE, purge_stale
-from portal.prospects.views import bp
+
+prospects = AppGroup("prospects", help="Prospects' records.")
 
 
-@bp.cli.command("purge")
+@prospects.command("purge")
 @click.option(
     "--idle-days",
     type=click.IntRange(1, 3650),

@@ -1,6 +1,11 @@
-"""Read availability rules and busy time from the database and hand them to ``slots``."""
+"""Free tour slots: availability rules and busy time read from the database, handed to ``slots``.
+
+``slots`` computes; this module only reads (opening hours, holidays, agents' hours,
+claims and self-guided counts) and never writes.
+"""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -163,3 +168,23 @@ def booking_window(tour_type: TourType, now: datetime) -> tuple[date, date]:
     """The first and last local day a tour of this type can be booked on."""
     today = now.astimezone(ZoneInfo(tour_type.property.time_zone)).date()
     return today, today + timedelta(days=tour_type.horizon_days)
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """The days a tour type can be booked on, and the slots of the chosen day."""
+
+    days: list[tuple[date, int]]  # (local day, free slots), only days with slots
+    day: date | None
+    slots: list[Slot]
+
+
+def plan_days(
+    tour_type: TourType, wanted: date | None, now: datetime, ignore_tour: Tour | None = None
+) -> DayPlan:
+    """The picker's days with free slots, and the slots of ``wanted`` (else the first day)."""
+    first, last = booking_window(tour_type, now)
+    by_day = slots_by_day(tour_type, first, last, now, ignore_tour=ignore_tour)
+    days = [(d, len(s)) for d, s in by_day.items() if s]
+    day = wanted if wanted in by_day else (days[0][0] if days else None)
+    return DayPlan(days, day, by_day.get(day, []) if day else [])

@@ -1,19 +1,21 @@
-"""Staff side of tours: the agent's list, confirming requests, reassigning, working hours."""
+"""The staff tours page: the agent's list, confirming requests, reassigning, cancel, outcome."""
 
-from datetime import time, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import AgentHours, AgentOverride, SlotClaim, Tour
+from portal.models import SlotClaim, Tour
 from portal.models.base import utcnow
 from portal.tours.booking import Contact, book_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from tests.factories import STAFF_PASSWORD, gen_agent, gen_staff, gen_tour_type, gen_unit
 from tests.tours_helpers import emails, local_slot
 
 STAFF_TOUR_PAGES = ["/staff/tours", "/staff/availability"]
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 def _book(tour_type, start, email="pia@example.com") -> Tour:
@@ -49,6 +51,7 @@ def test_tour_pages_need_an_agent(client, auth, path):
 
 
 def test_agent_sees_own_video_tour_with_start_button(client, auth, video):
+    """The agent sees their video tour with its room link; another agent does not."""
     tour_type, agent = video
     tour = _book(tour_type, local_slot(2))
     other = gen_agent(tour_type.property)
@@ -63,6 +66,7 @@ def test_agent_sees_own_video_tour_with_start_button(client, auth, video):
 
 
 def test_agent_confirms_a_pending_request(client, auth, app):
+    """Confirming a request confirms it once, raises its sequence and mails the visitor once."""
     unit = gen_unit()
     tour_type = gen_tour_type(unit.property, "guided", confirmation="staff")
     agent = gen_agent(unit.property)
@@ -82,6 +86,7 @@ def test_agent_confirms_a_pending_request(client, auth, app):
 
 
 def test_reassign_moves_the_claim_to_the_new_agent(client, auth, video):
+    """A reassigned tour's time is claimed by the new agent and released by the old one."""
     tour_type, agent = video
     other = gen_agent(tour_type.property)
     db.session.commit()
@@ -96,6 +101,7 @@ def test_reassign_moves_the_claim_to_the_new_agent(client, auth, video):
 
 
 def test_agent_cannot_act_on_someone_elses_tour(client, auth, video):
+    """Another agent's tour is not found (404) and stays as it was."""
     tour_type, agent = video
     tour = _book(tour_type, local_slot(2))
     stranger = gen_staff("agent")
@@ -107,6 +113,7 @@ def test_agent_cannot_act_on_someone_elses_tour(client, auth, video):
 
 
 def test_staff_cancel_tells_the_visitor(client, auth, video):
+    """A staff cancel marks the tour cancelled by staff and mails the visitor."""
     tour_type, agent = video
     tour = _book(tour_type, local_slot(2))
     auth.login(agent.email, STAFF_PASSWORD)
@@ -130,40 +137,3 @@ def test_outcome_only_after_the_start(client, auth, video):
     client.post(f"/staff/tours/{tour.id}/outcome/no_show")
     db.session.expire_all()
     assert tour.status == "no_show"
-
-
-def test_agent_sets_hours_and_time_off(client, auth, video):
-    """New weekly hours and a day off change which slots are offered."""
-    tour_type, agent = video
-    auth.login(agent.email, STAFF_PASSWORD)
-    data = {f"starts_{d}": "10:00" for d in range(7)} | {f"ends_{d}": "12:00" for d in range(7)}
-    assert client.post("/staff/availability/hours", data=data).status_code == 303
-    assert {(h.starts, h.ends) for h in db.session.scalars(sa.select(AgentHours))} == {
-        (time(10), time(12))
-    }
-    bad = data | {"ends_0": "09:00"}
-    assert client.post("/staff/availability/hours", data=bad).status_code == 422
-    day = local_slot(3).date()
-    response = client.post(
-        "/staff/availability/overrides", data={"day": day.isoformat(), "kind": "off"}
-    )
-    assert response.status_code == 303
-    assert db.session.scalar(sa.select(AgentOverride.day)) == day
-    from portal.tours.availability import slots_by_day
-
-    assert slots_by_day(tour_type, day, day, utcnow())[day] == []
-
-
-def test_bookings_go_to_the_least_loaded_agent_in_turn(app):
-    """Fair round-robin: with two free agents, consecutive bookings alternate between them."""
-    unit = gen_unit()
-    tour_type = gen_tour_type(unit.property, "guided")
-    first_agent, second_agent = gen_agent(unit.property), gen_agent(unit.property)
-    db.session.commit()
-    agents = [
-        _book(tour_type, local_slot(3, time(hour)), email=f"v{hour}@example.com").agent_id
-        for hour in (10, 11, 12, 13)
-    ]
-    assert agents[0] != agents[1]
-    assert agents[:2] == agents[2:]
-    assert set(agents) == {first_agent.id, second_agent.id}
