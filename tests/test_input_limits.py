@@ -243,7 +243,7 @@ def test_nul_in_a_form_field_is_shown_next_to_it(client, listing):
             "contact_channel": "email",
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "control characters" in response.get_data(as_text=True)
     assert tours() == []
 
