@@ -2,11 +2,15 @@
 
 The suite runs on SQLite by default; `PORTAL_TEST_DATABASE_URL` (set by `make test`
 from `TEST_DATABASE_URL`) runs the very same tests on PostgreSQL.
+
+The test settings (`TEST_CONFIG`) live here and reach the portal only as the overrides
+every test app is built with: no environment variable switches CSRF or limits off.
 """
 
 import os
 
-os.environ["PORTAL_ENV"] = "test"  # before portal.config reads it
+# Development underneath the test settings, whatever the shell exports.
+os.environ["PORTAL_ENV"] = "development"
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +19,24 @@ from portal import create_app
 from portal.extensions import db
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-only-not-secret",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "REDIS_URL": None,
+    "JOBS_BACKEND": "sync",
+    "DEV_OUTBOX": True,
+    # Tests create hundreds of properties; the precompute on save has tests of its own.
+    "GEO_NEIGHBOURHOOD_ON_SAVE": False,
+}
+
+
+def create_test_app(**overrides):
+    """``create_app`` with the test settings, then ``overrides``."""
+    return create_app({**TEST_CONFIG, **overrides})
 
 
 def pytest_report_header(config):
@@ -31,7 +53,7 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def _schema(database_url):
     """Create the schema once per session, from scratch."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_test_app(SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -46,7 +68,7 @@ def _schema(database_url):
 def make_app(database_url: str, **overrides):
     config = {"SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "portal.test"}
     config.update(overrides)
-    app = create_app(config)
+    app = create_test_app(**config)
 
     @app.teardown_request
     def _forget_signed_in_user(exc):
