@@ -99,6 +99,31 @@ def app_factory(_schema):
 
 
 @pytest.fixture
+def production_app_factory(monkeypatch, _schema):
+    """Build apps as `PORTAL_ENV=production` does (with its secrets set) on the test database."""
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    apps = []
+
+    def build(**overrides):
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "SECRET_KEY": "a-real-secret-from-the-vault",
+            "PORTAL_BASE_URL": "https://homes.example.com",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "REDIS_URL": None,
+        }
+        app = create_app({**settings, **overrides})
+        apps.append(app)
+        return app
+
+    yield build
+    for built in apps:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def app_config() -> dict:
     """Override in a test module to change settings for its app."""
     return {}

@@ -9,24 +9,6 @@ import pytest
 from portal import create_app
 from portal.config import PROJECT_DIR, ConfigurationError, config_for_environment
 
-PRODUCTION = {
-    "SECRET_KEY": "a-real-secret-from-the-vault",
-    "PORTAL_BASE_URL": "https://homes.example.com",
-    "RATELIMIT_STORAGE_URI": "memory://",
-    "REDIS_URL": None,
-}
-
-
-@pytest.fixture
-def production(monkeypatch, database_url):
-    """Build apps as `PORTAL_ENV=production` does, on the test database."""
-    monkeypatch.setenv("PORTAL_ENV", "production")
-
-    def build(**overrides):
-        return create_app({"SQLALCHEMY_DATABASE_URI": database_url, **PRODUCTION, **overrides})
-
-    return build
-
 
 @pytest.mark.parametrize("name", ["Production", "prod", "staging", "test", "PRODUCTION", ""])
 def test_unknown_environment_refuses_to_start(monkeypatch, database_url, name):
@@ -42,27 +24,27 @@ def test_unset_environment_is_development(monkeypatch):
     assert config_for_environment().ENV_NAME == "development"
 
 
-def test_production_requires_a_secret_key(production):
+def test_production_requires_a_secret_key(production_app_factory):
     """Production never signs sessions with a missing key."""
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        production(SECRET_KEY=None)
+        production_app_factory(SECRET_KEY=None)
 
 
-def test_production_refuses_the_development_key(production):
+def test_production_refuses_the_development_key(production_app_factory):
     """The development key is public, so a production started with it could be forged."""
     with pytest.raises(ConfigurationError, match="development key"):
-        production(SECRET_KEY="dev-only-not-secret")
+        production_app_factory(SECRET_KEY="dev-only-not-secret")
 
 
-def test_production_requires_its_public_address(production):
+def test_production_requires_its_public_address(production_app_factory):
     """Production refuses to start without PORTAL_BASE_URL, the start of every absolute link."""
     with pytest.raises(ConfigurationError, match="PORTAL_BASE_URL"):
-        production(PORTAL_BASE_URL=None)
+        production_app_factory(PORTAL_BASE_URL=None)
 
 
-def test_complete_production_starts_without_development_tools(production):
+def test_complete_production_starts_without_development_tools(production_app_factory):
     """With its secrets set, production runs with secure cookies and no /dev/outbox."""
-    app = production()
+    app = production_app_factory()
     assert app.config["ENV_NAME"] == "production"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "devtools" not in app.blueprints
