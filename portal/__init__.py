@@ -4,7 +4,8 @@ from importlib import metadata
 
 from flask import Flask
 
-from portal.config import INSTANCE_DIR, PROJECT_DIR, config_for_environment
+from portal import security_headers
+from portal.config import INSTANCE_DIR, PROJECT_DIR, check_config, config_for_environment
 
 try:
     __version__ = metadata.version("doorstep-portal")
@@ -18,8 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(config_for_environment())
     if config:
         app.config.update(config)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set outside development (see README.md).")
+    check_config(app.config)
     app.config.setdefault("VERSION", __version__)
 
     register_extensions(app)
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    security_headers.register(app)
     return app
 
 
