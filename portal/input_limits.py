@@ -12,7 +12,6 @@
 forms get the text and integer rules by deriving from :class:`BoundedForm`.
 """
 
-import json
 import re
 from datetime import date
 from typing import Any
@@ -145,13 +144,13 @@ def _deeper_than(value: Any, limit: int) -> bool:
 
 
 class BoundedJSONProvider(DefaultJSONProvider):
-    """Flask's JSON, refusing (as invalid JSON: a 400) bodies too large or too deep."""
+    """Flask's JSON, reading anything nested deeper than ``MAX_JSON_DEPTH`` as invalid JSON
+    (so ``request.get_json`` answers 400, or None when ``silent``). Request bodies are
+    also capped in size, before they are read (``_check_request``)."""
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
-        if len(s) > MAX_JSON_BYTES:
-            raise ValueError(f"JSON larger than {MAX_JSON_BYTES} bytes")
         try:
-            value = json.loads(s, **kwargs)
+            value = super().loads(s, **kwargs)
         except RecursionError as exc:
             raise ValueError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels") from exc
         if _deeper_than(value, MAX_JSON_DEPTH):
