@@ -4,7 +4,7 @@ from importlib import metadata
 
 from flask import Flask
 
-from portal import security_headers
+from portal import links, security_headers
 from portal.config import INSTANCE_DIR, PROJECT_DIR, check_config, config_for_environment
 
 try:
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    links.register(app)
     security_headers.register(app)
     return app
 
