@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
+    from portal.auth import session as staff_session
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
     from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
+    staff_session.register(app)
     register_outbox_delivery(app)
     register_neighbourhood_precompute(app)
     register_sqlite_pragmas()

@@ -78,6 +78,10 @@ class Config:
     GEO_NEIGHBOURHOOD_ON_SAVE = True  # precompute a saved or moved property's neighbourhood
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL")  # none: streets drawn from imported data
     SESSION_COOKIE_HTTPONLY = True
+    # Staff sessions end after this long without a request, and this long after sign-in
+    # whatever happens (checked on the server from the signed session; portal/auth/session.py).
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a booking form left open overnight must still submit
     # Email: without MAIL_SMTP_HOST, mail stays in the outbox (readable at /dev/outbox

@@ -10,7 +10,6 @@ from datetime import datetime
 from flask import current_app
 
 from portal.links import external_url
-
 from portal.mail.outbox import Attachment, queue_email
 from portal.mail.render import render_email
 from portal.models import Tour
