@@ -14,6 +14,7 @@ from portal.mail.outbox import Attachment, queue_email
 from portal.mail.render import render_email
 from portal.models import Tour
 from portal.models.base import utcnow
+from portal.prospects.contact_links import email_footer
 from portal.tours.calendar import tour_calendar
 from portal.tours.tour_settings import TourSettings, current_tour_settings
 
@@ -58,6 +59,7 @@ def queue(
     rendered = render_email(
         "tour_notice",
         SUBJECTS[kind].format(place=tour.property.name),
+        footer=email_footer(tour.prospect, secret_key=current_app.config["SECRET_KEY"]),
         tour=tour,
         kind=kind,
         manage_url=link,
