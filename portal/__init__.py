@@ -4,7 +4,7 @@ from importlib import metadata
 
 from flask import Flask
 
-from portal import security_headers
+from portal import links, security_headers
 from portal.config import INSTANCE_DIR, PROJECT_DIR, check_config, config_for_environment
 
 try:
@@ -27,12 +27,14 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    links.register(app)
     security_headers.register(app)
     return app
 
 
 def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
+    from portal.auth import session as staff_session
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
     from portal.input_limits import register as register_input_limits
@@ -51,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.user_loader(load_user)
+    staff_session.register(app)
     register_outbox_delivery(app)
     register_neighbourhood_precompute(app)
     register_sqlite_pragmas()

@@ -25,6 +25,12 @@ class ConfigurationError(RuntimeError):
     """The settings would run the portal unsafely, so it does not start."""
 
 
+def _host_list(value: str | None) -> list[str] | None:
+    """A comma-separated ``TRUSTED_HOSTS`` value as Flask wants it (None when unset)."""
+    hosts = [host.strip() for host in (value or "").split(",") if host.strip()]
+    return hosts or None
+
+
 def _database_url() -> str:
     url = os.environ.get("DATABASE_URL")
     if not url:
@@ -72,6 +78,10 @@ class Config:
     GEO_NEIGHBOURHOOD_ON_SAVE = True  # precompute a saved or moved property's neighbourhood
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL")  # none: streets drawn from imported data
     SESSION_COOKIE_HTTPONLY = True
+    # Staff sessions end after this long without a request, and this long after sign-in
+    # whatever happens (checked on the server from the signed session; portal/auth/session.py).
+    STAFF_SESSION_IDLE_MINUTES = int(os.environ.get("STAFF_SESSION_IDLE_MINUTES", "30"))
+    STAFF_SESSION_MAX_HOURS = int(os.environ.get("STAFF_SESSION_MAX_HOURS", "12"))
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # a booking form left open overnight must still submit
     # Email: without MAIL_SMTP_HOST, mail stays in the outbox (readable at /dev/outbox
@@ -85,8 +95,12 @@ class Config:
     # rq (needs REDIS_URL), thread (in-process) or sync (tests); default: rq if Redis is set.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
     DEV_OUTBOX = False
-    # Tours: links in mail sent outside a request (cron reminders) start with this.
+    # Every absolute link (mail, calendar files, API answers, jobs) starts with this,
+    # never with the request's Host (portal/links.py).
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    # Hosts the portal answers for; others get 400. Unset: the host of PORTAL_BASE_URL
+    # (plus 127.0.0.1 and localhost in development).
+    TRUSTED_HOSTS = _host_list(os.environ.get("TRUSTED_HOSTS"))
     # Live video tours get a unique room under this meeting server (e.g. a Jitsi server).
     TOUR_VIDEO_BASE_URL = os.environ.get("TOUR_VIDEO_BASE_URL", "https://meet.jit.si")
     TOUR_REMINDER_MINUTES = (24 * 60, 60)  # reminders this many minutes before a tour

@@ -42,6 +42,9 @@ TEST_CONFIG = {
     "DEV_OUTBOX": True,
     # Tests create hundreds of properties; the precompute on save has tests of its own.
     "GEO_NEIGHBOURHOOD_ON_SAVE": False,
+    # The test client's host (SERVER_NAME) is the public address every link is built on.
+    "SERVER_NAME": "portal.test",
+    "PORTAL_BASE_URL": "http://portal.test",
 }
 
 
@@ -77,7 +80,7 @@ def _schema(database_url):
 
 
 def make_app(database_url: str, **overrides):
-    config = {"SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "portal.test"}
+    config = {"SQLALCHEMY_DATABASE_URI": database_url}
     config.update(overrides)
     app = create_test_app(**config)
 

@@ -48,7 +48,8 @@ def test_complete_production_starts_without_development_tools(production_app_fac
     assert app.config["ENV_NAME"] == "production"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert "devtools" not in app.blueprints
-    assert app.test_client().get("/dev/outbox").status_code == 404
+    outbox = app.test_client().get("/dev/outbox", base_url="https://homes.example.com")
+    assert outbox.status_code == 404
 
 
 def test_development_keeps_csrf_and_rate_limits_on(monkeypatch, database_url):

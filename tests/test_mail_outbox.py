@@ -48,7 +48,8 @@ def app_config(smtp_server):
 
 def test_a_message_nobody_asked_for_carries_the_unsubscribe_headers(app):
     """A non-transactional email gets RFC 8058 one-click unsubscribe headers from its link."""
-    email = _queue(transactional=False, unsubscribe_url="https://portal.test/me/unsubscribe/t")
+    url = "https://portal.test/me/unsubscribe/t"
+    email = _queue(transactional=False, unsubscribe_url=url, text=f"Unsubscribe: {url}")
     db.session.commit()
     assert email.headers == {
         "List-Unsubscribe": "<https://portal.test/me/unsubscribe/t>",

@@ -1,15 +1,18 @@
 """Priorities: the questionnaire, validation, and a version for every change."""
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import PriorityVersion
+from portal.models.base import utcnow
 from portal.prospects.priorities import (
+    MAX_VISITOR_VERSIONS_PER_HOUR,
     InvalidPriorities,
     Priorities,
+    TooManyChanges,
     current_priorities,
     priority_history,
     record_priorities,
@@ -193,3 +196,87 @@ def test_old_versions_stay_readable_when_questions_change():
     )
     db.session.flush()
     assert current_priorities(prospect) == Priorities(importance={"pets": "nice"})
+
+
+def _fill_visitor_hour(visitor_id: str, now, count: int = MAX_VISITOR_VERSIONS_PER_HOUR) -> None:
+    for i in range(count):
+        record_priorities(
+            {"budget_max": 1000 + i}, source="prospect", visitor_id=visitor_id, now=now
+        )
+
+
+def test_a_visitor_may_add_a_limited_number_of_versions_an_hour():
+    """An anonymous visitor's next change in the same hour is refused and stores nothing."""
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    _fill_visitor_hour("v-capped", now)
+    with pytest.raises(TooManyChanges, match="last hour"):
+        record_priorities(
+            {"budget_max": 9999},
+            source="prospect",
+            visitor_id="v-capped",
+            now=now + timedelta(minutes=59),
+        )
+    history = priority_history(visitor_id="v-capped")
+    assert len(history) == MAX_VISITOR_VERSIONS_PER_HOUR
+    assert current_priorities(visitor_id="v-capped").budget_max != 9999
+
+
+def test_the_visitor_cap_counts_only_the_last_hour():
+    """An hour after the burst the visitor may change their answers again."""
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    _fill_visitor_hour("v-later", now)
+    later = now + timedelta(hours=1, seconds=1)
+    assert record_priorities(
+        {"budget_max": 9999}, source="prospect", visitor_id="v-later", now=later
+    )
+
+
+def test_a_signed_in_prospect_has_no_hourly_cap():
+    """A prospect's own history is theirs: many changes in an hour are all kept."""
+    prospect = gen_prospect()
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+    for i in range(MAX_VISITOR_VERSIONS_PER_HOUR + 5):
+        record_priorities({"budget_max": 1000 + i}, source="prospect", prospect=prospect, now=now)
+    assert len(priority_history(prospect)) == MAX_VISITOR_VERSIONS_PER_HOUR + 5
+
+
+def _visitor_id(client) -> str:
+    with client.session_transaction() as session:
+        return session["visitor_id"]
+
+
+def test_the_questionnaire_says_so_when_the_visitor_is_over_the_cap(client, fixed_clock):
+    """Over the cap the page answers 429 with a clear message, keeps the answers typed, and
+    stores nothing."""
+    assert client.post("/me/priorities", data={"budget_max": "900"}).status_code == 303
+    _fill_visitor_hour(_visitor_id(client), utcnow(), MAX_VISITOR_VERSIONS_PER_HOUR - 1)
+    db.session.commit()
+    response = client.post("/me/priorities", data={"budget_max": "4321"})
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "many times in the last hour" in page
+    assert 'value="4321"' in page
+    versions = db.session.scalar(sa.select(sa.func.count(PriorityVersion.id)))
+    assert versions == MAX_VISITOR_VERSIONS_PER_HOUR
+
+
+def test_adopting_a_suggestion_over_the_cap_stores_nothing(client, fixed_clock):
+    """The one-click "nice to have" is refused the same way, with the message shown."""
+    assert client.post("/me/priorities", data={"budget_max": "900"}).status_code == 303
+    _fill_visitor_hour(_visitor_id(client), utcnow(), MAX_VISITOR_VERSIONS_PER_HOUR - 1)
+    db.session.commit()
+    response = client.post("/me/priorities/adopt/quiet", follow_redirects=True)
+    assert "many times in the last hour" in response.get_data(as_text=True)
+    assert current_priorities(visitor_id=_visitor_id(client)).level("quiet") is None
+
+
+def test_questionnaire_posts_are_limited_per_address(app_factory):
+    """New cookies do not dodge the cap: the 61st POST in an hour from one address is 429."""
+    limited = app_factory(RATELIMIT_ENABLED=True)
+    with limited.app_context():
+        codes = [
+            limited.test_client().post("/me/priorities", data={"budget_max": "-1"}).status_code
+            for _ in range(61)
+        ]
+    assert codes[:60] == [400] * 60
+    assert codes[60] == 429

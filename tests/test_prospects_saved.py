@@ -1,10 +1,18 @@
 """Saved homes and the side-by-side comparison of up to four."""
 
+import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Favourite
-from tests.factories import gen_internet, gen_property, gen_unit
+from portal.prospects import favourites
+from portal.prospects.favourites import (
+    MAX_FAVOURITES,
+    MAX_VISITOR_FAVOURITES,
+    FavouriteRefused,
+    add_favourite,
+)
+from tests.factories import gen_internet, gen_property, gen_prospect, gen_unit
 from tests.prospect_session import sign_in
 
 
@@ -101,3 +109,71 @@ def test_prospect_favourites_are_kept_in_the_account(client):
     client.post(f"/me/saved/{unit.id}")
     saved = db.session.scalar(sa.select(Favourite).where(Favourite.prospect_id == prospect.id))
     assert saved.unit_id == unit.id
+
+
+def _one_community_units(n: int):
+    prop = gen_property()
+    units = [gen_unit(prop) for _ in range(n)]
+    db.session.commit()
+    return units
+
+
+def _favourites() -> int:
+    return db.session.scalar(sa.select(sa.func.count(Favourite.id)))
+
+
+def test_a_visitor_list_is_capped_and_says_how_to_save_more(client):
+    """Past the visitor cap a save is refused with a clear message and writes nothing."""
+    *allowed, extra = _one_community_units(MAX_VISITOR_FAVOURITES + 1)
+    client.post(f"/me/saved/{allowed[0].id}")
+    with client.session_transaction() as session:
+        visitor_id = session["visitor_id"]
+    for unit in allowed[1:]:
+        add_favourite(unit.id, visitor_id=visitor_id)
+    db.session.commit()
+    response = client.post(f"/me/saved/{extra.id}")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert f"up to {MAX_VISITOR_FAVOURITES} homes without an account" in page
+    assert "Sign in" in page
+    assert _favourites() == MAX_VISITOR_FAVOURITES
+
+
+def test_over_the_cap_the_htmx_button_shows_the_message(client):
+    """The htmx save answers with the unpressed button and the reason beside it."""
+    *allowed, extra = _one_community_units(MAX_VISITOR_FAVOURITES + 1)
+    client.post(f"/me/saved/{allowed[0].id}")
+    with client.session_transaction() as session:
+        visitor_id = session["visitor_id"]
+    for unit in allowed[1:]:
+        add_favourite(unit.id, visitor_id=visitor_id)
+    db.session.commit()
+    response = client.post(f"/me/saved/{extra.id}", headers={"HX-Request": "true"})
+    assert response.status_code == 400
+    fragment = response.get_data(as_text=True)
+    assert 'aria-pressed="false"' in fragment
+    assert 'role="alert"' in fragment
+    assert "without an account" in fragment
+
+
+def test_a_signed_in_prospect_keeps_the_higher_cap(client):
+    """A prospect may save more than a visitor, up to the account's own limit."""
+    units = _one_community_units(MAX_VISITOR_FAVOURITES + 1)
+    prospect = sign_in(client, "pia@example.com")
+    for unit in units[:-1]:
+        add_favourite(unit.id, prospect=prospect)
+    db.session.commit()
+    assert client.post(f"/me/saved/{units[-1].id}").status_code == 303
+    assert _favourites() == MAX_VISITOR_FAVOURITES + 1
+    assert MAX_FAVOURITES > MAX_VISITOR_FAVOURITES
+
+
+def test_an_account_list_is_capped_too(app, monkeypatch):
+    """Even an account's list has an end, with its own message."""
+    monkeypatch.setattr(favourites, "MAX_FAVOURITES", 2)
+    prospect = gen_prospect()
+    a, b, c = _one_community_units(3)
+    add_favourite(a.id, prospect=prospect)
+    add_favourite(b.id, prospect=prospect)
+    with pytest.raises(FavouriteRefused, match="up to 2 homes"):
+        add_favourite(c.id, prospect=prospect)

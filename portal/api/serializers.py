@@ -1,10 +1,11 @@
 """Listing facts as JSON: the exact shapes documented in openapi.py."""
 
-from flask import jsonify, url_for
+from flask import jsonify
 
 from portal.errors import api_error
 from portal.geo.commute import CommuteResult
 from portal.geo.geocoding import GeocodeOutcome
+from portal.links import external_url
 from portal.models import InternetService, Media, Property, Unit
 
 
@@ -20,7 +21,7 @@ def internet_json(service: InternetService) -> dict:
 def media_json(media: Media) -> dict:
     return {
         "kind": media.kind,
-        "url": url_for("static", filename=media.url, _external=True)
+        "url": external_url("static", filename=media.url)
         if not media.url.startswith(("http://", "https://"))
         else media.url,
         "alt_text": media.alt_text,
@@ -67,7 +68,7 @@ def listing_json(unit: Unit, *, full: bool = False) -> dict:
         "orientation": unit.orientation,
         "view": unit.view,
         "status": unit.status,
-        "url": url_for("listings.detail", unit_id=unit.id, _external=True),
+        "url": external_url("listings.detail", unit_id=unit.id),
         "property": property_json(unit.property, full=full),
     }
     if full:

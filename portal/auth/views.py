@@ -1,13 +1,15 @@
 """Staff sign-in and sign-out pages."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from portal.auth.forms import StaffLoginForm
 from portal.auth.redirects import safe_next
-from portal.auth.services import authenticate_staff
-from portal.extensions import limiter
+from portal.auth.services import authenticate_staff, sign_out_everywhere
+from portal.auth.session import end_session, start_staff_session
+from portal.extensions import db, limiter
 from portal.forms import EmptyForm
+from portal.models import StaffUser
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -22,7 +24,7 @@ def login():
     if form.validate_on_submit():
         user = authenticate_staff(form.email.data, form.password.data)
         if user is not None:
-            login_user(user)
+            start_staff_session(user)
             return redirect(safe_next(request.args.get("next")) or url_for("staff.index"))
         flash("That email and password do not match an active staff account.", "error")
     status = 400 if form.errors else 200
@@ -33,9 +35,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """Sign out (POST only, with CSRF) and go home."""
+    """Sign out (POST only, with CSRF) and go home; staff are signed out on every device,
+    so a copy of the session cookie stops working too."""
     form = EmptyForm()
     if form.validate_on_submit():
-        logout_user()
+        user = current_user._get_current_object()
+        if isinstance(user, StaffUser):
+            sign_out_everywhere(user)
+            db.session.commit()
+        end_session()
         flash("You are signed out.", "info")
     return redirect(url_for("home.index"), code=303)

@@ -2,7 +2,7 @@
 
 import click
 
-from portal.auth.services import create_staff
+from portal.auth.services import change_staff_password, create_staff, staff_by_email
 from portal.extensions import db
 from portal.models import STAFF_ROLES
 
@@ -25,3 +25,19 @@ def staff_create(email: str, name: str, role: str, password: str) -> None:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     click.echo(f"Created {role} {email}.")
+
+
+@staff.command("set-password")
+@click.argument("email")
+@click.password_option()
+def staff_set_password(email: str, password: str) -> None:
+    """Give a staff account a new password; every session it had ends."""
+    user = staff_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No staff account {email}.")
+    try:
+        change_staff_password(user, password)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"New password set for {user.email}; its sessions have ended.")

@@ -4,7 +4,9 @@ Queuing only flushes: the email becomes visible to the sender when the caller's
 transaction commits, so nothing is sent for a change that was rolled back. A
 message the recipient did not ask for (``transactional=False``: follow-ups,
 marketing) must carry their one-click unsubscribe link, and gets the RFC 8058
-headers for it here, so no such message can leave without them.
+headers for it here, so no such message can leave without them; the link in its
+footer (``mail.render.EmailFooter``) must be that very URL, so the mail client's
+button and the link the reader sees do the same thing.
 Delivery claims each row atomically (a conditional UPDATE), so two workers never
 send the same email, and a failing SMTP server only delays mail: the row goes back
 to the queue with a growing back-off until ``MAX_ATTEMPTS``.
@@ -17,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 import sqlalchemy as sa
+from markupsafe import escape
 
 from portal.extensions import db
 from portal.models import OutboxEmail
@@ -68,10 +71,16 @@ def queue_email(
     :param transactional: False for a message the recipient did not ask for; it then
         needs ``unsubscribe_url`` (the recipient's one-click link), which becomes the
         ``List-Unsubscribe`` headers.
-    :raises ValueError: a non-transactional message without an unsubscribe link.
+    :raises ValueError: a non-transactional message without an unsubscribe link, or
+        one whose text or HTML does not show that link.
     """
     if not transactional and not unsubscribe_url:
         raise ValueError("a message the recipient did not ask for needs an unsubscribe link")
+    if unsubscribe_url and (
+        unsubscribe_url not in text
+        or (html is not None and str(escape(unsubscribe_url)) not in html)
+    ):
+        raise ValueError("the unsubscribe header and the link in the message must be the same")
     headers = dict(headers or {})
     if unsubscribe_url:
         headers |= unsubscribe_headers(unsubscribe_url)

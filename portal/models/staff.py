@@ -29,9 +29,18 @@ class StaffUser(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Copied into the session at sign-in and compared on every request
+    # (portal/auth/session.py): raising it ends every session of this account at once.
+    session_version: Mapped[int] = mapped_column(default=1)
 
     def set_password(self, password: str) -> None:
+        """Store a new password; every session signed in with the old one ends."""
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Sign this account out everywhere: no copy of an older session cookie works."""
+        self.session_version = (self.session_version or 0) + 1
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

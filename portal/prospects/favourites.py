@@ -1,4 +1,9 @@
-"""Saved listings, for prospects and anonymous visitors alike."""
+"""Saved listings, for prospects and anonymous visitors alike.
+
+An anonymous visitor is only a cookie, so their list is capped lower than an account's:
+a script cannot fill the table under ever-new visitor ids faster than the per-address
+rate limit on the save button allows, nor grow one visitor's list without bound.
+"""
 
 import sqlalchemy as sa
 
@@ -7,7 +12,8 @@ from portal.listings.services import DETAIL_LOADING, LISTED_STATUSES
 from portal.models import Favourite, Prospect, Unit
 from portal.prospects.visitor import owner_clause, owner_values
 
-MAX_FAVOURITES = 200
+MAX_FAVOURITES = 200  # a signed-in prospect's own list
+MAX_VISITOR_FAVOURITES = 50  # an anonymous visitor's list, until they sign in
 
 
 class FavouriteRefused(ValueError):
@@ -43,8 +49,13 @@ def add_favourite(
     saved = favourite_ids(prospect, visitor_id)
     if unit_id in saved:
         return False
+    if prospect is None and len(saved) >= MAX_VISITOR_FAVOURITES:
+        raise FavouriteRefused(
+            f"You can save up to {MAX_VISITOR_FAVOURITES} homes without an account. "
+            f"Sign in with your email to save up to {MAX_FAVOURITES}, or remove one first."
+        )
     if len(saved) >= MAX_FAVOURITES:
-        raise FavouriteRefused(f"You can save up to {MAX_FAVOURITES} homes.")
+        raise FavouriteRefused(f"You can save up to {MAX_FAVOURITES} homes. Remove one first.")
     db.session.add(Favourite(unit_id=unit_id, **owner_values(prospect, visitor_id)))
     db.session.flush()
     return True

@@ -20,6 +20,7 @@ from portal.mail.outbox import queue_email
 from portal.mail.render import render_email
 from portal.models import MagicLink, Prospect
 from portal.models.base import utcnow
+from portal.prospects.contact_links import email_footer
 from portal.prospects.records import find_or_create_prospect
 
 LINK_LIFETIME = timedelta(minutes=20)
@@ -75,9 +76,11 @@ def send_sign_in_link(
     :param link_url: the absolute URL that opens a token (the view builds it).
     """
     issued = issue_link(email, secret_key=secret_key, now=now)
+    prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == issued.link.email))
     message = render_email(
         "prospect_sign_in",
         "Your Doorstep sign-in link",
+        footer=email_footer(prospect, secret_key=secret_key),
         url=link_url(issued.token),
         minutes=int(LINK_LIFETIME.total_seconds() // 60),
     )

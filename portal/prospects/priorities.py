@@ -2,16 +2,20 @@
 
 Every change appends a ``PriorityVersion`` (never an update), so the prospect, the
 agent's tour brief and follow-ups can all show what was said, by whom and when.
+An anonymous visitor may add at most ``MAX_VISITOR_VERSIONS_PER_HOUR`` versions an
+hour, so a script cannot grow the history without bound; a signed-in prospect's own
+history has no such cap (it is theirs, and is erased with their account).
 """
 
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.forms import FieldErrors
 from portal.models import PRIORITY_SOURCES, PriorityVersion, Prospect
+from portal.models.base import utcnow
 from portal.prospects.topics import TOPICS
 from portal.prospects.visitor import owner_clause, owner_values
 
@@ -25,10 +29,21 @@ MAX_RENT = 100_000
 MAX_BEDROOMS = 10
 COMMUTE_LIMIT_RANGE = (5, 180)
 NOTES_MAX = 2000
+MAX_VISITOR_VERSIONS_PER_HOUR = 20
 
 
 class InvalidPriorities(FieldErrors):
     """Answers out of range."""
+
+
+class TooManyChanges(Exception):
+    """An anonymous visitor changed their answers too often in the last hour."""
+
+    def __init__(self):
+        super().__init__(
+            "You have changed your answers many times in the last hour, so this change was "
+            "not saved. Please try again later, or sign in to keep changing them."
+        )
 
 
 @dataclass(frozen=True)
@@ -171,6 +186,7 @@ def record_priorities(
     prospect: Prospect | None = None,
     visitor_id: str | None = None,
     staff_user_id: int | None = None,
+    now: datetime | None = None,
 ) -> PriorityVersion | None:
     """Store a new version if the answers changed (flushes, does not commit).
 
@@ -178,21 +194,37 @@ def record_priorities(
         booking and the API can pass what they received).
     :param source: "prospect" (they said it), "agent" (said on the tour) or "inferred".
     :returns: the new version, or None when nothing changed.
+    :raises TooManyChanges: an anonymous visitor already stored
+        ``MAX_VISITOR_VERSIONS_PER_HOUR`` versions in the hour before ``now``.
     """
     if source not in PRIORITY_SOURCES:
         raise ValueError(f"source must be one of {', '.join(PRIORITY_SOURCES)}")
     priorities = answers if isinstance(answers, Priorities) else Priorities.from_json(answers)
     if priorities == current_priorities(prospect, visitor_id):
         return None
+    now = now or utcnow()
+    if prospect is None and _versions_since(visitor_id, now - timedelta(hours=1)) >= (
+        MAX_VISITOR_VERSIONS_PER_HOUR
+    ):
+        raise TooManyChanges()
     version = PriorityVersion(
         **owner_values(prospect, visitor_id),
         source=source,
         staff_user_id=staff_user_id,
         answers=priorities.to_json(),
+        created_at=now,
     )
     db.session.add(version)
     db.session.flush()
     return version
+
+
+def _versions_since(visitor_id: str | None, since: datetime) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(PriorityVersion.id)).where(
+            owner_clause(PriorityVersion, None, visitor_id), PriorityVersion.created_at >= since
+        )
+    )
 
 
 def adopt_interest(
@@ -200,10 +232,13 @@ def adopt_interest(
     *,
     prospect: Prospect | None = None,
     visitor_id: str | None = None,
+    now: datetime | None = None,
 ) -> PriorityVersion | None:
     """Turn an inferred interest into a stated "nice to have" (source "inferred"; flushes).
 
     Only unanswered topics: an inference never overrides what the prospect said.
+
+    :raises TooManyChanges: as ``record_priorities``.
     """
     if topic not in TOPICS:
         raise InvalidPriorities({topic: "is not a topic we ask about"})
@@ -212,7 +247,9 @@ def adopt_interest(
         return None
     importance = {**current.importance, topic: "nice"}
     answers = Priorities.from_json({**current.to_json(), "importance": importance})
-    return record_priorities(answers, source="inferred", prospect=prospect, visitor_id=visitor_id)
+    return record_priorities(
+        answers, source="inferred", prospect=prospect, visitor_id=visitor_id, now=now
+    )
 
 
 def describe_changes(before: Priorities, after: Priorities) -> list[str]:

@@ -7,12 +7,14 @@ retried request never mails twice and every real change mails once.
 
 from datetime import datetime
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 
+from portal.links import external_url
 from portal.mail.outbox import Attachment, queue_email
 from portal.mail.render import render_email
 from portal.models import Tour
 from portal.models.base import utcnow
+from portal.prospects.contact_links import email_footer
 from portal.tours.calendar import tour_calendar
 from portal.tours.tour_settings import TourSettings, current_tour_settings
 
@@ -27,10 +29,8 @@ SUBJECTS = {
 
 
 def manage_url(tour: Tour) -> str:
-    """The manage link; outside a request (reminders from cron) built from PORTAL_BASE_URL."""
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return url_for("tours.manage", token=tour.token, _external=True)
-    return f"{current_app.config['PORTAL_BASE_URL'].rstrip('/')}/tours/m/{tour.token}"
+    """The manage link, on PORTAL_BASE_URL whether a request or a reminder job builds it."""
+    return external_url("tours.manage", token=tour.token)
 
 
 def access_code_released(tour: Tour, now: datetime, settings: TourSettings) -> bool:
@@ -59,6 +59,7 @@ def queue(
     rendered = render_email(
         "tour_notice",
         SUBJECTS[kind].format(place=tour.property.name),
+        footer=email_footer(tour.prospect, secret_key=current_app.config["SECRET_KEY"]),
         tour=tour,
         kind=kind,
         manage_url=link,

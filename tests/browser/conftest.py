@@ -39,11 +39,13 @@ def browser():
 @pytest.fixture
 def live_server(app):
     """The test app served by a real HTTP server in a thread; yields its base URL."""
-    app.config["SERVER_NAME"] = None  # answer whatever host the browser uses
+    app.config["SERVER_NAME"] = None  # the browser's Host is 127.0.0.1 (trusted in development)
     server = make_server("127.0.0.1", free_port(), app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PORTAL_BASE_URL"] = base_url  # links in mail lead back to this server
+    yield base_url
     server.shutdown()
     thread.join()
     server.server_close()

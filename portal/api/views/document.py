@@ -1,10 +1,11 @@
-from flask import jsonify, url_for
+from flask import jsonify
 
 from portal.api.spec import openapi_document
 from portal.api.views import bp
+from portal.links import external_url
 
 
 @bp.get("/openapi.json")
 def openapi():
-    server = url_for("api.openapi", _external=True).removesuffix("/openapi.json")
+    server = external_url("api.openapi").removesuffix("/openapi.json")
     return jsonify(openapi_document(server_url=server))

@@ -2,7 +2,7 @@
 
 from datetime import date, timedelta
 
-from flask import abort, jsonify, request, url_for
+from flask import abort, jsonify, request
 from werkzeug.datastructures import MultiDict
 
 from portal.api.request_body import form_fields, json_object
@@ -12,6 +12,7 @@ from portal.errors import api_error
 from portal.extensions import db, limiter
 from portal.forms import field_errors
 from portal.input_limits import db_id, parse_iso_day
+from portal.links import external_url
 from portal.listings.services import get_listing
 from portal.models import TOUR_KINDS, Tour
 from portal.models.base import utcnow
@@ -86,7 +87,7 @@ def tour_json(tour: Tour) -> dict:
         "priorities": list(tour.priorities),
         "priorities_note": tour.priorities_note,
         "manage_url": manage_url(tour),
-        "calendar_url": url_for("tours.calendar_file", token=tour.token, _external=True),
+        "calendar_url": external_url("tours.calendar_file", token=tour.token),
     }
 
 

@@ -26,6 +26,7 @@ from portal.prospects.preferences import (
     preferences_of,
     prospect_for_unsubscribe,
     unsubscribe,
+    unsubscribe_token,
     update_preferences,
 )
 from portal.prospects.priorities import IMPORTANCE_LEVELS, history_entries, priority_history
@@ -58,6 +59,7 @@ def account():
 def contact():
     prospect = current_prospect()
     prefs = preferences_of(prospect)
+    token = unsubscribe_token(prospect, current_app.config["SECRET_KEY"])
     form = ContactPreferencesForm(obj=prefs)
     if form.validate_on_submit():
         try:
@@ -77,7 +79,9 @@ def contact():
             flash("Your contact preferences are saved. Every message we send follows them.", "info")
             return redirect(url_for("prospects.contact"), code=303)
     status = 400 if form.errors else 200
-    return render_template("prospects/contact.html", form=form, prefs=prefs), status
+    return render_template(
+        "prospects/contact.html", form=form, prefs=prefs, unsubscribe_token=token
+    ), status
 
 
 @bp.get("/data")

@@ -2,13 +2,14 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.prospects.current import current_owner, safe_next, visitor_pages_only
 from portal.prospects.forms import PrioritiesForm
 from portal.prospects.interests import infer_interests
 from portal.prospects.priorities import (
     InvalidPriorities,
+    TooManyChanges,
     adopt_interest,
     current_priorities,
     history_entries,
@@ -19,29 +20,41 @@ from portal.prospects.signals import signals_of
 from portal.prospects.topics import TOPICS
 from portal.prospects.views import bp
 
+# Per address, besides the per-visitor cap in the service: a script that drops its
+# cookie to become a new visitor each time still meets this.
+WRITE_LIMIT = "60/hour"
+_TOO_MANY = "Too many changes from your address. Please wait a while and try again."
+
 
 @bp.route("/priorities", methods=["GET", "POST"])
+@limiter.limit(WRITE_LIMIT, methods=["POST"], error_message=_TOO_MANY)
 @visitor_pages_only
 def priorities():
     prospect, visitor_id = current_owner()
     form = PrioritiesForm()
+    refused = None
     if request.method == "GET":
         form.fill_from(current_priorities(prospect, visitor_id))
     elif form.validate_on_submit():
         prospect, visitor_id = current_owner(create=True)
-        changed = record_priorities(
-            form.to_priorities(), source="prospect", prospect=prospect, visitor_id=visitor_id
-        )
-        db.session.commit()
-        flash(
-            "Saved. Homes are now ranked by what matters to you."
-            if changed
-            else "Nothing changed.",
-            "info",
-        )
-        target = safe_next(request.args.get("next")) or url_for("listings.index", sort="fit")
-        return redirect(target, code=303)
-    status = 400 if form.errors else 200
+        try:
+            changed = record_priorities(
+                form.to_priorities(), source="prospect", prospect=prospect, visitor_id=visitor_id
+            )
+        except TooManyChanges as exc:
+            db.session.rollback()
+            refused = str(exc)
+        else:
+            db.session.commit()
+            flash(
+                "Saved. Homes are now ranked by what matters to you."
+                if changed
+                else "Nothing changed.",
+                "info",
+            )
+            target = safe_next(request.args.get("next")) or url_for("listings.index", sort="fit")
+            return redirect(target, code=303)
+    status = 429 if refused else 400 if form.errors else 200
     history = history_entries(priority_history(prospect, visitor_id))
     stated = current_priorities(prospect, visitor_id)
     suggestions = [
@@ -55,10 +68,12 @@ def priorities():
         history=history,
         suggestions=suggestions,
         topics=TOPICS,
+        refused=refused,
     ), status
 
 
 @bp.post("/priorities/adopt/<topic>")
+@limiter.limit(WRITE_LIMIT, error_message=_TOO_MANY)
 @visitor_pages_only
 def adopt(topic: str):
     """Make a browsing suggestion a stated "nice to have" with one click."""
@@ -69,6 +84,10 @@ def adopt(topic: str):
         adopt_interest(topic, prospect=prospect, visitor_id=visitor_id)
     except InvalidPriorities:
         abort(404, description="We do not ask about that topic.")
+    except TooManyChanges as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return redirect(url_for("prospects.priorities"), code=303)
     db.session.commit()
     flash(f"Added “{TOPICS[topic]}” as nice to have.", "info")
     return redirect(url_for("prospects.priorities"), code=303)

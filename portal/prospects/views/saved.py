@@ -2,7 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
-from portal.extensions import db
+from portal.extensions import db, limiter
 from portal.forms import EmptyForm
 from portal.htmx import is_htmx
 from portal.prospects.compare import MAX_COMPARE, comparison_rows, select_for_compare
@@ -40,6 +40,8 @@ def _after_change(unit_id: int, saved_now: bool):
 
 
 @bp.post("/saved/<int:unit_id>")
+# Per address, besides the per-visitor cap in the service (a new cookie is a new visitor).
+@limiter.limit("300/hour", error_message="Too many saves from your address. Please wait a while.")
 @visitor_pages_only
 def save(unit_id: int):
     if not EmptyForm().validate_on_submit():
@@ -49,7 +51,13 @@ def save(unit_id: int):
         added = add_favourite(unit_id, prospect=prospect, visitor_id=visitor_id)
     except FavouriteRefused as exc:
         db.session.rollback()
-        abort(404 if exc.not_found else 400, description=str(exc))
+        if exc.not_found:
+            abort(404, description=str(exc))
+        if is_htmx():
+            return render_template(
+                "prospects/_save_button.html", unit_id=unit_id, is_saved=False, refused=str(exc)
+            ), 400
+        abort(400, description=str(exc))
     if added:
         record_if_allowed("favourite_added", unit_id=unit_id)
     db.session.commit()

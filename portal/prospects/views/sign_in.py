@@ -7,6 +7,7 @@ from portal.auth.services import normalise_email
 from portal.destinations.store import move_session_destinations_to_prospect
 from portal.extensions import db, limiter
 from portal.forms import EmptyForm
+from portal.links import external_url
 from portal.prospects.current import safe_next
 from portal.prospects.forms import SignInForm
 from portal.prospects.magic_links import (
@@ -46,9 +47,7 @@ def sign_in():
         issued = send_sign_in_link(
             form.email.data,
             secret_key=current_app.config["SECRET_KEY"],
-            link_url=lambda token: url_for(
-                "prospects.open_link", token=token, next=next_url, _external=True
-            ),
+            link_url=lambda token: external_url("prospects.open_link", token=token, next=next_url),
         )
         db.session.commit()
         return redirect(url_for("prospects.link_sent", email=issued.link.email), code=303)
