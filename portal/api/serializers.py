@@ -5,7 +5,6 @@ from flask import jsonify, url_for
 from portal.errors import api_error
 from portal.geo.commute import CommuteResult
 from portal.geo.geocoding import GeocodeOutcome
-
 from portal.models import InternetService, Media, Property, Unit
 
 

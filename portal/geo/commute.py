@@ -12,6 +12,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from portal.geo.distance import haversine_m
+from portal.geo.modes import COMMUTE_MODES
 from portal.geo.regions import (
     forget_destinations,
     region_covering,
@@ -20,7 +21,6 @@ from portal.geo.regions import (
 )
 from portal.geo.routing import WALK_SPEED_MPS, Leg
 from portal.geo.settings import GeoSettings
-from portal.geo.modes import COMMUTE_MODES
 from portal.models import GeoRegion
 
 LatLon = tuple[float, float]

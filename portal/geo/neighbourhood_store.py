@@ -41,7 +41,9 @@ def refresh_neighbourhood(prop: Property, settings: GeoSettings) -> Neighbourhoo
     return summary
 
 
-def is_stale(summary: NeighbourhoodSummary | None, prop: Property, region: GeoRegion | None) -> bool:
+def is_stale(
+    summary: NeighbourhoodSummary | None, prop: Property, region: GeoRegion | None
+) -> bool:
     """Does ``summary`` describe an old position or an old import (or nothing)?"""
     return (
         summary is None

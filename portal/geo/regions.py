@@ -15,7 +15,10 @@ _lock = threading.Lock()
 
 
 def region_covering(lat: float, lon: float) -> GeoRegion | None:
-    """The most recently imported region whose coverage contains the point."""
+    """The most recently imported region whose street-network outline contains the point.
+
+    Regions may overlap (two extracts of one city); the newest import wins.
+    """
     stmt = (
         sa.select(GeoRegion)
         .where(
@@ -25,9 +28,14 @@ def region_covering(lat: float, lon: float) -> GeoRegion | None:
             GeoRegion.max_lon >= lon,
         )
         .order_by(GeoRegion.imported_at.desc())
-        .limit(1)
     )
-    return db.session.scalar(stmt)
+    return next((r for r in db.session.scalars(stmt) if r.covers(lat, lon)), None)
+
+
+def covered_area_names() -> list[str]:
+    """The regions we cover as people name them ("Bristol", "Helsinki"), for messages."""
+    regions = db.session.scalars(sa.select(GeoRegion).order_by(GeoRegion.name))
+    return list(dict.fromkeys(region.label for region in regions))
 
 
 def forget_destinations() -> None:
@@ -36,8 +44,6 @@ def forget_destinations() -> None:
         estimators = list(_estimators.values())
     for estimator in estimators:
         estimator.forget_destinations()
-
-
 
 
 def routing_engine(region: GeoRegion, settings: GeoSettings) -> RoutingEngine:

@@ -19,6 +19,7 @@ from portal.models.geo import (
     GeoPlace,
     GeoRegion,
     NeighbourhoodSummary,
+    StopWalks,
     TransitRoute,
 )
 from portal.models.magic_link import MagicLink
@@ -74,6 +75,7 @@ __all__ = [
     "GeoPlace",
     "GeoRegion",
     "NeighbourhoodSummary",
+    "StopWalks",
     "TransitRoute",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",

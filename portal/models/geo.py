@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.geo.coverage import coverage_contains
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.base import UTCDateTime, utcnow
-
 
 
 class GeoRegion(db.Model):
@@ -30,9 +30,25 @@ class GeoRegion(db.Model):
     max_lon: Mapped[float]
     stats: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How the region writes addresses (portal.geo.address_style): ISO country code, and
+    # the house number's place when it differs from the country's ("" = the country's).
+    country: Mapped[str] = mapped_column(sa.String(2), default="")
+    address_order: Mapped[str] = mapped_column(sa.String(12), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")  # shown when an address has none
+    # The street network's buffered outline as grid rows (portal.geo.coverage); None for
+    # regions imported before outlines existed, which fall back to the bounding box.
+    coverage: Mapped[dict | None] = mapped_column(sa.JSON, default=None)
 
     def covers(self, lat: float, lon: float) -> bool:
-        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+        """Is the point inside the region's street-network outline?"""
+        if not (self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon):
+            return False
+        return self.coverage is None or coverage_contains(self.data_dir, self.coverage, lat, lon)
+
+    @property
+    def label(self) -> str:
+        """The region's city for people ("Bristol"), else its name."""
+        return self.city or self.name.replace("_", " ").replace("-", " ").title()
 
 
 class GeoPlace(db.Model):
@@ -81,6 +97,23 @@ class TransitRoute(db.Model):
     ref: Mapped[str] = mapped_column(sa.String(40), default="")
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     stops: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[lat, lon], ...] in order
+
+
+class StopWalks(db.Model):
+    """A building's walks to the transit stops within reach, routed at import or on save.
+
+    They do not depend on where anyone commutes to, so the transit estimate of a new
+    process reads them instead of routing every building on its first search.
+    """
+
+    __tablename__ = "stop_walks"
+    __table_args__ = (sa.UniqueConstraint("region_id", "lat", "lon", name="uq_stop_walks_point"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("geo_region.id", ondelete="CASCADE"))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    walks: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[stop lat, lon, s, m], ...]
 
 
 class NeighbourhoodSummary(db.Model):

@@ -1,7 +1,7 @@
 from flask import jsonify, url_for
 
-from portal.api.views import bp
 from portal.api.spec import openapi_document
+from portal.api.views import bp
 
 
 @bp.get("/openapi.json")

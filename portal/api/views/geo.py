@@ -8,9 +8,9 @@ from portal.errors import api_error
 from portal.extensions import limiter
 from portal.geo.commute import commute_minutes
 from portal.geo.geocoding import parse_lat_lon, resolve_address
+from portal.geo.modes import COMMUTE_MODES
 from portal.geo.neighbourhood import compute_neighbourhood
 from portal.geo.regions import region_covering
-from portal.geo.modes import COMMUTE_MODES
 from portal.settings import geo_settings
 
 
