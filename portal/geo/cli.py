@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.extensions import db
+from portal.geo.address_style import ADDRESS_ORDERS
+from portal.geo.commute import clear_cache
 from portal.geo.extract_reader import ExtractError
-from portal.geo.importer import discard_directory, prepare_region, store_region
+from portal.geo.importer import RegionOptions, discard_directory, prepare_region, store_region
 from portal.geo.neighbourhood_store import refresh_all_neighbourhoods
 from portal.geo.routing_prep import RoutingPreparationError
 from portal.geo.settings import GeoSettings
@@ -19,15 +21,21 @@ def geo() -> None:
     """OpenStreetMap regions: import, neighbourhood precompute."""
 
 
-def import_region(pbf: Path, name: str, settings: GeoSettings, progress=None) -> dict:
+def import_region(
+    pbf: Path,
+    name: str,
+    settings: GeoSettings,
+    progress=None,
+    options: RegionOptions | None = None,
+) -> dict:
     """Import ``pbf`` as region ``name``, refresh every neighbourhood, commit once.
 
     On any failure the transaction rolls back and the new data directory is removed,
-    so the previous import of the region stays in use.
+    so the previous import of the region stays in use. Other regions stay as they are.
     """
     prepared = prepare_region(pbf, settings.data_dir, name, progress)
     try:
-        report = store_region(name, prepared)
+        report = store_region(name, prepared, options)
         refreshed = refresh_all_neighbourhoods(settings)
         db.session.commit()
     except BaseException:
@@ -35,26 +43,49 @@ def import_region(pbf: Path, name: str, settings: GeoSettings, progress=None) ->
         discard_directory(str(prepared.data_dir))
         raise
     discard_directory(report.old_data_dir)
-    return report.counts | {"neighbourhoods": refreshed}
+    # This process forgets its commute answers now; other processes key theirs by the
+    # region's data directory, which this import replaced, so none of theirs is reused.
+    clear_cache()
+    region = report.region
+    return report.counts | {
+        "neighbourhoods": refreshed,
+        "country": region.country,
+        "city": region.city,
+    }
 
 
 @geo.command("import")
 @click.argument("pbf", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--name", help="Region name (default: the file name without .osm.pbf).")
-def geo_import(pbf: Path, name: str | None) -> None:
-    """Import an OSM extract: places, addresses, transit routes and routing data."""
+@click.option("--country", help="ISO country code (default: read from the extract's addresses).")
+@click.option(
+    "--address-order",
+    type=click.Choice(ADDRESS_ORDERS),
+    help="Where the house number goes (default: the country's habit).",
+)
+@click.option("--city", help="City shown for addresses without one (default: the most common).")
+def geo_import(
+    pbf: Path, name: str | None, country: str | None, address_order: str | None, city: str | None
+) -> None:
+    """Import an OSM extract: places, addresses, transit routes and routing data.
+
+    Several extracts can be imported side by side, each under its own name.
+    """
     name = name or pbf.name.split(".")[0].lower()
     settings = GeoSettings.from_mapping(current_app.config)
     size = max(1, pbf.stat().st_size // 25) if pbf.is_file() else 1  # rough object count
     try:
+        options = RegionOptions(country=country, address_order=address_order, city=city)
         with click.progressbar(length=size, label=f"Importing {pbf.name}") as bar:
-            counts = import_region(pbf, name, settings, bar.update)
+            counts = import_region(pbf, name, settings, bar.update, options)
             bar.update(size)
     except (ExtractError, RoutingPreparationError, ValueError) as exc:
         message = f"{str(exc).rstrip('.')}. The previous data of '{name}' is unchanged."
         raise click.ClickException(message) from exc
+    where = ", ".join(part for part in (counts["city"], counts["country"]) if part)
     click.echo(
-        f"Region '{name}': {counts['places']} places, {counts['addresses']} addresses, "
+        f"Region '{name}'{f' ({where})' if where else ''}: {counts['places']} places, "
+        f"{counts['addresses']} addresses, "
         f"{counts['transit_routes']} transit routes, routing for walk/bike/drive; "
         f"{counts['neighbourhoods']} neighbourhoods computed."
     )

@@ -8,7 +8,7 @@ from portal.extensions import db
 from portal.geo.routing import OsrmBindingsEngine, OsrmHttpEngine, RoutingEngine
 from portal.geo.settings import GeoSettings
 from portal.geo.transit import RouteRelationEstimator, TransitEstimator
-from portal.models import GeoRegion, TransitRoute
+from portal.models import GeoRegion, StopWalks, TransitRoute
 
 _estimators: dict[tuple[str, str], RouteRelationEstimator] = {}
 _lock = threading.Lock()
@@ -70,6 +70,13 @@ def transit_estimator(region: GeoRegion, settings: GeoSettings) -> TransitEstima
             settings.speed_kmh,
             settings.max_access_walk_m,
         )
+        # Buildings' walks to stops were routed at import or on save (portal.geo.stop_walks).
+        stored = db.session.execute(
+            sa.select(StopWalks.lat, StopWalks.lon, StopWalks.walks).where(
+                StopWalks.region_id == region.id
+            )
+        )
+        estimator.remember_stop_walks({(lat, lon): walks for lat, lon, walks in stored})
         with _lock:
             _estimators[key] = estimator
     return estimator

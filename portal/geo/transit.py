@@ -209,6 +209,28 @@ class RouteRelationEstimator:
         if len(origins) <= ACCESS_CACHE:
             self._access_legs(origins)
 
+    def stop_walks(self, origins: list[LatLon]) -> list[list[list[float]]]:
+        """Each origin's walks to the stops within reach as [stop lat, lon, seconds, metres]."""
+        return [
+            [[*self.stops[i], leg.seconds, leg.metres] for i, leg in access]
+            for access in self._access_legs(origins)
+        ]
+
+    def remember_stop_walks(self, walks: dict[LatLon, list[list[float]]]) -> None:
+        """Take walks stored earlier (``stop_walks``) instead of routing them again."""
+        index = {(round(lat, 5), round(lon, 5)): i for i, (lat, lon) in enumerate(self.stops)}
+        with self._access_lock:
+            for origin, legs in walks.items():
+                if len(self._access) >= ACCESS_CACHE:
+                    break
+                known = [
+                    (index[(round(lat, 5), round(lon, 5))], Leg(seconds, metres))
+                    for lat, lon, seconds, metres in legs
+                    if (round(lat, 5), round(lon, 5)) in index
+                ]
+                if len(known) == len(legs):  # every stop still exists: the walks hold
+                    self._access[origin] = known
+
     def _access_legs(self, origins: list[LatLon]) -> list[list[tuple[int, Leg]]]:
         """Walking legs from each origin to every stop within reach, routed once per origin.
 
