@@ -133,6 +133,12 @@ _FILTER_PARAMETERS = [
     },
     *COMMUTE_PARAMETERS,
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "per_page",
+        "in": "query",
+        "description": "Listings per page; outside 1-100 answers 400 naming `per_page`",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 12},
+    },
 ]
 
 

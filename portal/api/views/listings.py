@@ -1,9 +1,9 @@
 from flask import abort, current_app, jsonify, request
 
+from portal.api.forms import ApiListingFilterForm
 from portal.api.serializers import commute_json, geocode_error, listing_json
 from portal.api.views import bp
 from portal.errors import api_error
-from portal.listings.forms import ListingFilterForm
 from portal.listings.neighbourhoods import neighbourhood_facts
 from portal.listings.services import find_listings, get_listing
 from portal.settings import geo_settings
@@ -11,10 +11,10 @@ from portal.settings import geo_settings
 
 @bp.get("/listings")
 def listings():
-    form = ListingFilterForm(request.args)
+    form = ApiListingFilterForm(request.args)
     if not form.validate():
         return api_error(400, "invalid_filter", "Some filters are not valid.", form.field_errors())
-    per_page = current_app.config["LISTINGS_PER_PAGE"]
+    per_page = form.page_size(current_app.config["LISTINGS_PER_PAGE"])
     results, outcome = find_listings(
         form.to_filters(), form.commute_to_text, form.page_number, per_page, geo_settings()
     )
