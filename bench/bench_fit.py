@@ -70,8 +70,8 @@ def _pages(workdir: Path) -> list[dict]:
 
 
 def _ranking() -> list[dict]:
-    from portal.prospects.fit import rank_by_fit
-    from portal.prospects.listing_facts import ListingFacts
+    from portal.prospects.fit.facts import ListingFacts
+    from portal.prospects.fit.score import rank_by_fit
     from portal.prospects.priorities import Priorities
 
     rng = random.Random(5)

@@ -56,10 +56,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.auth import bp as auth_bp
-    from portal.commute import bp as commute_bp
+    from portal.destinations.views import bp as destinations_bp
     from portal.home import bp as home_bp
     from portal.listings.views import bp as listings_bp
-    from portal.prospects import bp as prospects_bp
+    from portal.prospects.views import bp as prospects_bp
     from portal.staff import bp as staff_bp
     from portal.tours import bp as tours_bp
 
@@ -68,7 +68,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(prospects_bp)
-    app.register_blueprint(commute_bp)
+    app.register_blueprint(destinations_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(tours_bp)
     if app.config.get("DEV_OUTBOX"):
@@ -84,9 +84,11 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal.templating import register
+    from portal import templating
+    from portal.destinations import templating as destinations_templating
 
-    register(app)
+    templating.register(app)
+    destinations_templating.register(app)
 
 
 def register_commands(app: Flask) -> None:

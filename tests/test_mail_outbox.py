@@ -46,6 +46,29 @@ def app_config(smtp_server):
     return dict(smtp_server.config)
 
 
+def test_a_message_nobody_asked_for_carries_the_unsubscribe_headers(app):
+    """A non-transactional email gets RFC 8058 one-click unsubscribe headers from its link."""
+    email = _queue(transactional=False, unsubscribe_url="https://portal.test/me/unsubscribe/t")
+    db.session.commit()
+    assert email.headers == {
+        "List-Unsubscribe": "<https://portal.test/me/unsubscribe/t>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
+def test_a_message_nobody_asked_for_needs_an_unsubscribe_link(app):
+    """Queuing a non-transactional email without an unsubscribe link is refused."""
+    with pytest.raises(ValueError, match="unsubscribe link"):
+        _queue(transactional=False)
+    assert _outbox() == []
+
+
+def test_a_transactional_message_has_no_unsubscribe_headers(app):
+    """Mail the recipient asked for (a booking confirmation) goes without list headers."""
+    email = _queue(headers={"X-Tour": "1"})
+    assert email.headers == {"X-Tour": "1"}
+
+
 def test_commit_delivers_to_the_smtp_server(app, smtp_server):
     """After commit the email really arrives, with text, HTML and a calendar attachment."""
     _queue(

@@ -1,18 +1,33 @@
 """Password-less sign-in: signed, single-use, short-lived links, and the session merge."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
 
 from portal.extensions import db
-from portal.models import BrowsingSignal, Favourite, MagicLink, PriorityVersion, Prospect
+from portal.models import (
+    BrowsingSignal,
+    Favourite,
+    MagicLink,
+    OutboxEmail,
+    PriorityVersion,
+    Prospect,
+)
 from portal.models.base import utcnow
-from portal.prospects.magic_links import LINK_LIFETIME, issue_link
+from portal.prospects import magic_links
+from portal.prospects.magic_links import (
+    LINK_LIFETIME,
+    SIGN_IN_EMAIL_KIND,
+    issue_link,
+    send_sign_in_link,
+)
 from portal.prospects.priorities import current_priorities
 from tests.factories import gen_prospect, gen_staff, gen_unit
 from tests.prospect_session import give_consent, sign_in, sign_in_link_from_outbox
+
+NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
 
 
 def _path(url: str) -> str:
@@ -57,12 +72,13 @@ def test_a_link_works_once(client):
     assert client.get(f"/me/sign-in/{issued.token}").status_code == 410
 
 
-def test_an_expired_link_is_refused_with_a_new_link_button(client):
+def test_an_expired_link_is_refused_with_a_new_link_button(client, monkeypatch):
     """A link older than its lifetime is refused and offers a fresh one."""
+    monkeypatch.setattr(magic_links, "utcnow", lambda: NOW)  # the clock the pages read
     issued = issue_link(
         "pia@example.com",
         secret_key=current_app.config["SECRET_KEY"],
-        now=utcnow() - LINK_LIFETIME - timedelta(minutes=1),
+        now=NOW - LINK_LIFETIME - timedelta(minutes=1),
     )
     db.session.commit()
     response = client.post(f"/me/sign-in/{issued.token}")
@@ -198,3 +214,20 @@ def test_a_foreign_next_is_ignored(client):
     client.post("/me/sign-in", data={"email": "pia@example.com", "next": "https://evil.example/"})
     link = _path(sign_in_link_from_outbox("pia@example.com"))
     assert client.post(link).headers["Location"].endswith("/me/")
+
+
+def test_send_sign_in_link_queues_one_email_with_the_link(app):
+    """The service issues a link and queues its email; nothing leaves before the commit."""
+    issued = send_sign_in_link(
+        "Pia@Example.com",
+        secret_key="k",
+        link_url=lambda token: f"https://portal.test/me/sign-in/{token}",
+        now=NOW,
+    )
+    [email] = db.session.scalars(sa.select(OutboxEmail)).all()
+    assert (email.to_address, email.kind) == ("pia@example.com", SIGN_IN_EMAIL_KIND)
+    assert f"https://portal.test/me/sign-in/{issued.token}" in email.text_body
+    assert "20 minutes" in email.text_body
+    assert issued.link.expires_at == NOW + LINK_LIFETIME
+    db.session.rollback()
+    assert db.session.scalars(sa.select(OutboxEmail)).all() == []

@@ -4,19 +4,25 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.mail.outbox import unsubscribe_headers
+from portal.models import TourReminder
 from portal.prospects.preferences import (
     InvalidPreferences,
     may_contact,
     preferences_of,
     unsubscribe,
-    unsubscribe_headers,
     unsubscribe_token,
     update_preferences,
 )
-from tests.factories import gen_prospect
+from portal.tours import reminders
+from portal.tours.booking import Contact, book_tour
+from portal.tours.settings import TourSettings
+from tests.factories import gen_agent, gen_prospect, gen_tour_type, gen_unit
 from tests.prospect_session import sign_in
+from tests.tours_helpers import emails
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -190,3 +196,72 @@ def test_details_form_saves_name_and_phone(client):
     assert "Must be a phone number" in bad.get_data(as_text=True)
     assert prospect.phone == "+358 40 123 4567"
     assert client.post("/me/contact", data={"channel": "sms", "pace": "any"}).status_code == 303
+
+
+# Reminders ask may_contact before going out (portal.tours.reminders).
+TOUR_START = datetime(2027, 1, 13, 9, 0, tzinfo=UTC)  # Wednesday 11:00 in Helsinki
+BOOKED_AT = TOUR_START - timedelta(days=3)
+
+
+def _booked_tour():
+    unit = gen_unit()
+    tour_type = gen_tour_type(unit.property, "guided", horizon_days=30)
+    gen_agent(unit.property)
+    tour, _ = book_tour(
+        tour_type,
+        TOUR_START,
+        Contact("Pia", "pia@example.com"),
+        now=BOOKED_AT,
+        settings=TourSettings(),
+    )
+    db.session.commit()
+    return tour
+
+
+def _reminder(tour, kind: str) -> TourReminder:
+    return db.session.scalar(
+        sa.select(TourReminder).where(TourReminder.tour_id == tour.id, TourReminder.kind == kind)
+    )
+
+
+def test_no_reminder_goes_to_an_unsubscribed_prospect():
+    """A prospect who unsubscribed gets no tour reminder: it is skipped, not queued."""
+    tour = _booked_tour()
+    unsubscribe(tour.prospect, now=BOOKED_AT)
+    db.session.commit()
+    counts = reminders.send_due(TOUR_START - timedelta(hours=23), TourSettings())
+    assert counts == {"sent": 0, "skipped": 1}
+    assert _reminder(tour, "1440m").status == "skipped"
+    assert emails("tour_reminder") == []
+
+
+def test_a_reminder_due_in_quiet_hours_waits_until_they_end():
+    """Quiet hours until 10:30 hold the 10:00 reminder of an 11:00 tour until 10:30."""
+    tour = _booked_tour()
+    update_preferences(
+        tour.prospect,
+        channel="email",
+        pace="any",
+        quiet_from=time(21),
+        quiet_until=time(10, 30),
+        today=BOOKED_AT.date(),
+    )
+    db.session.commit()
+    assert reminders.send_due(TOUR_START - timedelta(hours=23), TourSettings())["sent"] == 1
+    due = TOUR_START - timedelta(minutes=60)
+    assert reminders.send_due(due, TourSettings()) == {"sent": 0, "skipped": 0}
+    held = _reminder(tour, "60m")
+    assert (held.status, held.due_at) == ("pending", TOUR_START - timedelta(minutes=30))
+    assert reminders.send_due(TOUR_START - timedelta(minutes=30), TourSettings())["sent"] == 1
+    assert len(emails("tour_reminder")) == 2
+
+
+def test_a_booker_who_prefers_sms_still_gets_email_reminders_of_their_tour():
+    """Channel and pace are about our other messages: a booked tour's reminder goes by email."""
+    tour = _booked_tour()
+    tour.prospect.phone = "+358 40 123 4567"
+    update_preferences(tour.prospect, channel="sms", pace="on_request", today=BOOKED_AT.date())
+    db.session.commit()
+    counts = reminders.send_due(TOUR_START - timedelta(hours=23), TourSettings())
+    assert counts == {"sent": 1, "skipped": 0}
+    assert len(emails("tour_reminder")) == 1

@@ -1,23 +1,24 @@
 """Retention: idle anonymous visitors' records and old sign-in links are deleted."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import BrowsingSignal, Favourite, MagicLink, PriorityVersion
-from portal.models.base import utcnow
 from portal.prospects.magic_links import issue_link
 from portal.prospects.retention import purge_stale
 from tests.factories import gen_prospect, gen_unit
 
 pytestmark = pytest.mark.usefixtures("app")
 
+NOW = datetime(2027, 1, 15, 10, 0, tzinfo=UTC)
+
 
 def test_idle_visitors_are_purged_and_active_ones_kept():
     """A visitor idle for 45 days loses everything; one still browsing keeps old favourites."""
-    now = utcnow()
+    now = NOW
     old = now - timedelta(days=60)
     unit = gen_unit()
     prospect = gen_prospect()

@@ -22,6 +22,7 @@ from portal.geo.regions import region_covering
 from portal.geo.settings import GeoSettings
 from portal.jobs import run_later
 from portal.models import Property
+from portal.settings import geo_settings
 
 log = logging.getLogger(__name__)
 JOB = "portal.listings.neighbourhoods:refresh_job"
@@ -42,7 +43,7 @@ def neighbourhood_facts(prop: Property, settings: GeoSettings) -> dict | None:
 
 def refresh_job(property_ids: list[int]) -> int:
     """Job: store the summaries of these properties and commit; returns how many were stored."""
-    stored = refresh_neighbourhoods(property_ids, GeoSettings.from_mapping(current_app.config))
+    stored = refresh_neighbourhoods(property_ids, geo_settings())
     db.session.commit()
     return stored
 

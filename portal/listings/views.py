@@ -1,14 +1,17 @@
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from portal.commute.current import current_destinations
 from portal.geo.map_layers import map_layers
 from portal.geo.regions import region_covering
 from portal.htmx import render_page_or_partial
 from portal.listings.forms import ListingFilterForm
 from portal.listings.neighbourhoods import neighbourhood_facts
 from portal.listings.services import all_listings, commutes_to_places, find_listings, get_listing
-from portal.prospects.fit_context import current_fit_context, rank_listing_page
-from portal.prospects.listing_panel import listing_panel_context
+from portal.prospects.current import (
+    current_destinations,
+    current_fit_context,
+    listing_panel_context,
+)
+from portal.prospects.fit.context import rank_listing_page
 from portal.settings import geo_settings
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")

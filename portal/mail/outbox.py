@@ -1,7 +1,10 @@
 """Queue emails in the outbox and deliver them, at least once, after the commit.
 
 Queuing only flushes: the email becomes visible to the sender when the caller's
-transaction commits, so nothing is sent for a change that was rolled back.
+transaction commits, so nothing is sent for a change that was rolled back. A
+message the recipient did not ask for (``transactional=False``: follow-ups,
+marketing) must carry their one-click unsubscribe link, and gets the RFC 8058
+headers for it here, so no such message can leave without them.
 Delivery claims each row atomically (a conditional UPDATE), so two workers never
 send the same email, and a failing SMTP server only delays mail: the row goes back
 to the queue with a growing back-off until ``MAX_ATTEMPTS``.
@@ -37,6 +40,14 @@ class Sender(Protocol):
         """Deliver one email or raise."""
 
 
+def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
+    """RFC 8058 headers: mail clients show an unsubscribe button that POSTs the URL."""
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+
+
 def queue_email(
     *,
     to: str,
@@ -47,12 +58,23 @@ def queue_email(
     attachments: Iterable[Attachment] = (),
     headers: dict[str, str] | None = None,
     dedupe_key: str | None = None,
+    transactional: bool = True,
+    unsubscribe_url: str | None = None,
 ) -> OutboxEmail:
     """Add an email to the outbox (flushes, does not commit).
 
     :param dedupe_key: when given and already queued, the existing row is returned
         instead of a second email (retries and double submits send once).
+    :param transactional: False for a message the recipient did not ask for; it then
+        needs ``unsubscribe_url`` (the recipient's one-click link), which becomes the
+        ``List-Unsubscribe`` headers.
+    :raises ValueError: a non-transactional message without an unsubscribe link.
     """
+    if not transactional and not unsubscribe_url:
+        raise ValueError("a message the recipient did not ask for needs an unsubscribe link")
+    headers = dict(headers or {})
+    if unsubscribe_url:
+        headers |= unsubscribe_headers(unsubscribe_url)
     if dedupe_key is not None:
         existing = db.session.scalar(
             sa.select(OutboxEmail).where(OutboxEmail.dedupe_key == dedupe_key)
@@ -67,7 +89,7 @@ def queue_email(
         text_body=text,
         html_body=html,
         attachments=[a.__dict__ for a in attachments],
-        headers=dict(headers or {}),
+        headers=headers,
     )
     db.session.add(email)
     db.session.flush()

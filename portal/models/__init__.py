@@ -1,5 +1,6 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
+from portal.geo.modes import COMMUTE_MODES
 from portal.models.availability import (
     GRID_MINUTES,
     TOUR_KINDS,
@@ -10,11 +11,7 @@ from portal.models.availability import (
     PropertyHoliday,
     TourType,
 )
-from portal.models.contact_preference import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference
-from portal.models.favourite import Favourite
 from portal.models.geo import (
-    COMMUTE_MODES,
-    CommuteDestination,
     GeoAddress,
     GeoPlace,
     GeoRegion,
@@ -22,13 +19,23 @@ from portal.models.geo import (
     StopWalks,
     TransitRoute,
 )
-from portal.models.magic_link import MagicLink
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
-from portal.models.priorities import PRIORITY_SOURCES, PriorityVersion
 from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
-from portal.models.prospect import LIFECYCLE_STAGES, Prospect
-from portal.models.signals import SIGNAL_KINDS, BrowsingSignal
+from portal.models.prospect import (
+    CONTACT_CHANNELS,
+    CONTACT_PACES,
+    LIFECYCLE_STAGES,
+    PRIORITY_SOURCES,
+    SIGNAL_KINDS,
+    BrowsingSignal,
+    CommuteDestination,
+    ContactPreference,
+    Favourite,
+    MagicLink,
+    PriorityVersion,
+    Prospect,
+)
 from portal.models.staff import STAFF_ROLES, StaffUser
 from portal.models.tour import (
     ACTIVE_STATUSES,

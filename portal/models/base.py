@@ -33,3 +33,9 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def column_in(column: str, values: tuple[str, ...]) -> str:
+    """The SQL of a CHECK that ``column`` holds one of ``values`` (built from the Python
+    tuple, so the database and the code never drift apart)."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"

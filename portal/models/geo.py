@@ -1,4 +1,4 @@
-"""Imported OpenStreetMap data, neighbourhood summaries and commute destinations.
+"""Imported OpenStreetMap data and neighbourhood summaries.
 
 A region is one imported extract. Its routing files live on disk under
 ``data_dir`` (instance folder, never committed); its places, addresses and transit
@@ -6,14 +6,13 @@ routes live here. A re-import writes a new data_dir and swaps the rows in one
 transaction, so a failed import leaves the previous region untouched.
 """
 
-from datetime import datetime, time
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.geo.coverage import coverage_contains
-from portal.geo.modes import COMMUTE_MODES
 from portal.models.base import UTCDateTime, utcnow
 
 
@@ -132,26 +131,3 @@ class NeighbourhoodSummary(db.Model):
     transit_access: Mapped[int]
     facts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class CommuteDestination(db.Model):
-    """A place a prospect travels to; visitors keep the same fields in their session."""
-
-    __tablename__ = "commute_destination"
-    __table_args__ = (
-        sa.CheckConstraint(f"mode IN {COMMUTE_MODES}", name="mode_known"),
-        sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
-        sa.CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    prospect_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("prospect.id", ondelete="CASCADE"), index=True
-    )
-    label: Mapped[str] = mapped_column(sa.String(60))
-    address: Mapped[str] = mapped_column(sa.String(200))
-    lat: Mapped[float]
-    lon: Mapped[float]
-    mode: Mapped[str] = mapped_column(sa.String(10))
-    arrive_by: Mapped[time | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

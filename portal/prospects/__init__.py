@@ -1,14 +1,6 @@
-"""The prospect area under /me: magic-link accounts, priorities, saved homes, my data."""
+"""The prospect area under /me: magic-link accounts, priorities, saved homes, my data.
 
-from flask import Blueprint
-
-bp = Blueprint("prospects", __name__, url_prefix="/me")
-
-from portal.prospects import (  # noqa: E402, F401
-    cli,
-    views_account,
-    views_priorities,
-    views_saved,
-    views_sign_in,
-    views_tracking,
-)
+Services (records, priorities, signals, favourites, preferences, my_data, ...) take
+explicit arguments; ``current`` is the one module that reads the request; the
+blueprint lives in ``views``; ``fit`` ranks listings by what matters.
+"""

@@ -1,6 +1,7 @@
 """What an agent needs to know before a tour: stated priorities, interests, recent looks.
 
-Plain data for the staff tour brief and follow-ups (no request, no templates).
+Plain data (no request, no templates), for the staff tour brief page and follow-ups
+to render; neither is built yet (the staff-view issue builds the brief on this).
 """
 
 from collections import Counter
@@ -9,13 +10,9 @@ from datetime import date, datetime
 
 from portal.models import Prospect
 from portal.prospects.interests import InferredInterest, infer_interests
-from portal.prospects.priorities import (
-    IMPORTANCE_LEVELS,
-    TOPICS,
-    latest_version,
-    stored_priorities,
-)
+from portal.prospects.priorities import IMPORTANCE_LEVELS, latest_version, stored_priorities
 from portal.prospects.signals import signals_of
+from portal.prospects.topics import TOPICS
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import click
 
 from portal.extensions import db
 from portal.models.base import utcnow
-from portal.prospects import bp
 from portal.prospects.retention import VISITOR_IDLE, purge_stale
+from portal.prospects.views import bp
 
 
 @bp.cli.command("purge")

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from portal.models import Unit
 from portal.prospects.favourites import units_by_ids
-from portal.prospects.fit import Fit
-from portal.prospects.listing_facts import ListingFacts
+from portal.prospects.fit.facts import ListingFacts
+from portal.prospects.fit.score import Fit
 from portal.templating import area, money
 
 MAX_COMPARE = 4

@@ -1,6 +1,8 @@
-"""Who is browsing: the request-bound glue between the session and the services.
+"""Who is browsing: the one module of the prospect area that reads the request.
 
-Views call these; services take the resulting prospect or visitor id explicitly.
+The session, ``current_user`` and the request go in here and come out as plain
+values (a prospect or a visitor id, a consent choice, a fit context, the visitor's
+places) that views pass to the services, which take them explicitly.
 """
 
 from collections.abc import Callable
@@ -10,8 +12,29 @@ from flask import abort, redirect, request, session, url_for
 from flask_login import current_user
 
 from portal.auth.redirects import safe_next  # noqa: F401  (re-exported for the views)
-from portal.models import Prospect
-from portal.prospects.visitor import VISITOR_KEY, ensure_visitor_id
+from portal.destinations.store import (
+    add_prospect_destination,
+    add_session_destination,
+    prospect_destinations,
+    remove_prospect_destination,
+    remove_session_destination,
+    session_destinations,
+)
+from portal.geo.commute import Destination
+from portal.models import Prospect, Unit
+from portal.prospects.favourites import favourite_ids
+from portal.prospects.fit.context import FitContext
+from portal.prospects.fit.facts import geo_facts_of
+from portal.prospects.interests import infer_interests
+from portal.prospects.priorities import current_priorities
+from portal.prospects.signals import record_signal, signals_of
+from portal.prospects.visitor import (
+    VISITOR_KEY,
+    capture_touch,
+    ensure_visitor_id,
+    touch_from_request,
+)
+from portal.settings import geo_settings
 
 CONSENT_KEY = "consent"  # "all" (browsing signals allowed) or "necessary"
 
@@ -38,15 +61,6 @@ def current_owner(create: bool = False) -> tuple[Prospect | None, str | None]:
     return None, session.get(VISITOR_KEY)
 
 
-def consent_choice() -> str | None:
-    return session.get(CONSENT_KEY)
-
-
-def signals_allowed() -> bool:
-    """Browsing signals are recorded only after the visitor chose "allow"."""
-    return consent_choice() == "all" and not is_staff()
-
-
 def prospect_required(view: Callable) -> Callable:
     """Signed-in prospects only: visitors go to the sign-in page, staff get 403."""
 
@@ -71,3 +85,96 @@ def visitor_pages_only(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapped
+
+
+# Consent and tracking
+
+
+def consent_choice() -> str | None:
+    return session.get(CONSENT_KEY)
+
+
+def signals_allowed() -> bool:
+    """Browsing signals are recorded only after the visitor chose "allow"."""
+    return consent_choice() == "all" and not is_staff()
+
+
+def record_if_allowed(kind: str, **fields) -> bool:
+    """Record a signal for whoever is browsing, only with their consent (flushes)."""
+    if not signals_allowed():
+        return False
+    prospect, visitor_id = current_owner(create=True)
+    record_signal(kind, prospect=prospect, visitor_id=visitor_id, **fields)
+    return True
+
+
+def capture_request_touch() -> None:
+    """Keep the UTM parameters and foreign referrer of page visits in the session.
+
+    Only page GETs count (not static files, the API or beacons); nothing is stored
+    server-side until the visitor signs in or books, and nothing at all once the
+    visitor chose "only necessary" on the consent banner.
+    """
+    if request.method != "GET" or request.endpoint in (None, "static"):
+        return
+    if request.path.startswith("/api/") or consent_choice() == "necessary":
+        return
+    touch = touch_from_request(request.args, request.referrer, request.host)
+    if touch is not None:
+        capture_touch(session, touch)
+
+
+# The visitor's places: the signed-in prospect's (stored) or this session's
+
+
+def current_destinations() -> list[Destination]:
+    prospect = current_prospect()
+    if prospect is not None:
+        return prospect_destinations(prospect.id)
+    return session_destinations(session)
+
+
+def add_destination(destination: Destination) -> None:
+    """Keep a place for whoever is browsing (flushes for a prospect)."""
+    prospect = current_prospect()
+    if prospect is not None:
+        add_prospect_destination(prospect.id, destination)
+    else:
+        add_session_destination(session, destination)
+
+
+def remove_destination(index: int) -> bool:
+    prospect = current_prospect()
+    if prospect is not None:
+        places = prospect_destinations(prospect.id)
+        if not 0 <= index < len(places):
+            return False
+        return remove_prospect_destination(prospect.id, places[index].id)
+    return remove_session_destination(session, index)
+
+
+# Fit for whoever is browsing
+
+
+def current_fit_context() -> FitContext:
+    """Priorities, inferred interests and places of the signed-in prospect or this visitor."""
+    prospect, visitor_id = current_owner()
+    return FitContext(
+        priorities=current_priorities(prospect, visitor_id),
+        interests=infer_interests(signals_of(prospect, visitor_id)),
+        facts_of=geo_facts_of(current_destinations(), geo_settings()),
+    )
+
+
+def listing_panel_context(unit: Unit) -> dict:
+    """Template variables for ``prospects/_listing_panel.html``: fit, saved, staff or not."""
+    if is_staff():
+        return {"fit": None, "fit_has_basis": False, "is_saved": False, "is_staff": True}
+    context = current_fit_context()
+    prospect, visitor_id = current_owner()
+    return {
+        "fit": context.fit(unit),
+        "fit_has_basis": context.has_basis,
+        "is_saved": unit.id in favourite_ids(prospect, visitor_id),
+        "is_staff": False,
+    }

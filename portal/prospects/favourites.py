@@ -1,12 +1,11 @@
 """Saved listings, for prospects and anonymous visitors alike."""
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.listings.services import LISTED_STATUSES
-from portal.models import Favourite, Property, Prospect, Unit
-from portal.prospects.owner import owner_clause, owner_values
+from portal.listings.services import DETAIL_LOADING, LISTED_STATUSES
+from portal.models import Favourite, Prospect, Unit
+from portal.prospects.visitor import owner_clause, owner_values
 
 MAX_FAVOURITES = 200
 
@@ -71,11 +70,7 @@ def units_by_ids(unit_ids: list[int]) -> list[Unit]:
     units = db.session.scalars(
         sa.select(Unit)
         .where(Unit.id.in_(unit_ids), Unit.status.in_(LISTED_STATUSES))
-        .options(
-            joinedload(Unit.property).selectinload(Property.media),
-            joinedload(Unit.property).selectinload(Property.internet_services),
-            selectinload(Unit.media),
-        )
+        .options(*DETAIL_LOADING)
     ).unique()
     by_id = {u.id: u for u in units}
     return [by_id[i] for i in unit_ids if i in by_id]

@@ -22,9 +22,9 @@ from portal.prospects.priorities import (
     MAX_BEDROOMS,
     MAX_RENT,
     NOTES_MAX,
-    TOPICS,
     Priorities,
 )
+from portal.prospects.topics import TOPICS
 
 
 class SignInForm(FlaskForm):

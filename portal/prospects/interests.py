@@ -11,28 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from portal.models import BrowsingSignal
+from portal.prospects.topics import topic_of_category
 
-# Neighbourhood category names (as the geo facts and the beacon send them) -> topic.
-CATEGORY_TOPICS = {
-    # the geo panel's category keys
-    "grocery": "groceries",
-    "cafe": "restaurants",
-    "restaurant": "restaurants",
-    "bar": "nightlife",
-    "park": "parks",
-    "parking": "parking",
-    "groceries": "groceries",
-    "restaurants": "restaurants",
-    "restaurants_bars": "restaurants",
-    "coffee": "restaurants",
-    "cafes": "restaurants",
-    "entertainment": "nightlife",
-    "nightlife": "nightlife",
-    "bars": "nightlife",
-    "parks": "parks",
-    "transit": "transit",
-    "mobility": "parking",
-}
 _CATEGORY_WORDS = {
     "groceries": "the groceries list",
     "restaurants": "the restaurants list",
@@ -70,7 +50,7 @@ def infer_interests(signals: Iterable[BrowsingSignal]) -> list[InferredInterest]
         # A signal without a listing still counts once (e.g. a map page).
         where = s.unit_id if s.unit_id is not None else f"signal-{s.id}"
         if s.kind == "category_expanded" and s.topic:
-            topic = CATEGORY_TOPICS.get(s.topic.lower())
+            topic = topic_of_category(s.topic)
             if topic:
                 by_topic[topic].add(where)
         elif s.kind == "commute_checked":

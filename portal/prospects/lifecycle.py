@@ -15,15 +15,6 @@ from portal.models import LIFECYCLE_STAGES, Prospect
 from portal.models.base import utcnow
 
 FUNNEL = LIFECYCLE_STAGES[:-1]  # every stage but "lost", in order
-STAGE_LABELS = {
-    "visitor": "Visitor",
-    "prospect": "Prospect",
-    "lead": "Lead",
-    "toured": "Toured",
-    "applied": "Applied",
-    "leased": "Leased",
-    "lost": "Lost",
-}
 
 
 def advance_lifecycle(

@@ -7,6 +7,7 @@ the POST consumes it, because mail scanners follow links in emails.
 """
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,11 +16,14 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from portal.auth.services import normalise_email
 from portal.extensions import db
+from portal.mail.outbox import queue_email
+from portal.mail.render import render_email
 from portal.models import MagicLink, Prospect
 from portal.models.base import utcnow
 from portal.prospects.records import find_or_create_prospect
 
 LINK_LIFETIME = timedelta(minutes=20)
+SIGN_IN_EMAIL_KIND = "prospect_sign_in"
 _SALT = "prospect-magic-link"
 
 
@@ -54,6 +58,37 @@ def issue_link(email: str, *, secret_key: str, now: datetime | None = None) -> I
     db.session.add(link)
     db.session.flush()
     return IssuedLink(token=_serializer(secret_key).dumps({"n": link.nonce}), link=link)
+
+
+def send_sign_in_link(
+    email: str,
+    *,
+    secret_key: str,
+    link_url: Callable[[str], str],
+    now: datetime | None = None,
+) -> IssuedLink:
+    """Issue a link for ``email`` and queue the email that carries it (flushes).
+
+    The prospect asked for this very message, so it goes out whatever their contact
+    preferences say; the outbox sends it once the caller commits.
+
+    :param link_url: the absolute URL that opens a token (the view builds it).
+    """
+    issued = issue_link(email, secret_key=secret_key, now=now)
+    message = render_email(
+        "prospect_sign_in",
+        "Your Doorstep sign-in link",
+        url=link_url(issued.token),
+        minutes=int(LINK_LIFETIME.total_seconds() // 60),
+    )
+    queue_email(
+        to=issued.link.email,
+        subject=message.subject,
+        text=message.text,
+        html=message.html,
+        kind=SIGN_IN_EMAIL_KIND,
+    )
+    return issued
 
 
 def check_link(token: str, *, secret_key: str, now: datetime | None = None) -> MagicLink:

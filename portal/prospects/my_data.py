@@ -1,16 +1,16 @@
 """ "My data": everything recorded about a prospect, its JSON export and its erasure.
 
-Other areas add their own records through ``EXPORT_SECTIONS`` and ``ERASERS``
-(e.g. tours: ``EXPORT_SECTIONS["tours"] = tours_for_export``), so one page and
-one delete button cover the whole product.
+Other areas' records come from their own ``my_data`` modules, listed in ``AREAS``:
+each has ``export_section(prospect)`` and ``erase(prospect)``, so one page and one
+delete button cover the whole product. A new area adds its module to the list.
 """
 
-from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
+from portal.destinations import my_data as destinations_data
 from portal.extensions import db
 from portal.models import (
     BrowsingSignal,
@@ -24,13 +24,14 @@ from portal.models import (
 from portal.models.base import utcnow
 from portal.prospects.favourites import favourite_ids, units_by_ids
 from portal.prospects.interests import infer_interests
+from portal.prospects.magic_links import SIGN_IN_EMAIL_KIND
 from portal.prospects.preferences import preferences_of
 from portal.prospects.priorities import priority_history
 from portal.prospects.signals import signals_of
+from portal.tours import my_data as tours_data
 
-SIGN_IN_EMAIL_KIND = "prospect_sign_in"
-EXPORT_SECTIONS: dict[str, Callable[[Prospect], list[dict]]] = {}
-ERASERS: list[Callable[[Prospect], None]] = []
+# (export key, the area's my_data module), in export order.
+AREAS = (("tours", tours_data), ("commute_destinations", destinations_data))
 
 
 def _iso(value) -> str | None:
@@ -106,8 +107,8 @@ def collect_my_data(prospect: Prospect) -> dict:
             for m in _messages(prospect)
         ],
     }
-    for name, section in EXPORT_SECTIONS.items():
-        data[name] = section(prospect)
+    for name, area in AREAS:
+        data[name] = area.export_section(prospect)
     return data
 
 
@@ -118,10 +119,10 @@ def erase_prospect(prospect: Prospect, now: datetime | None = None) -> None:
     referrer is cut to its host), and the browsing signals, which without a name
     or address only count what was looked at; their topics are cleared, because a
     commute destination's label ("Mum's place") can itself be personal. Everything
-    else goes, including other areas' records through ``ERASERS``.
+    else goes, including other areas' records (``AREAS``).
     """
-    for eraser in ERASERS:
-        eraser(prospect)
+    for _, area in AREAS:
+        area.erase(prospect)
     for model in (PriorityVersion, Favourite):
         db.session.execute(sa.delete(model).where(model.prospect_id == prospect.id))
     db.session.execute(

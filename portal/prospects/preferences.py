@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.extensions import db
+from portal.forms import FieldErrors
 from portal.models import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference, Prospect
 from portal.models.base import utcnow
-from portal.prospects.field_errors import FieldErrors
 
 WEEK = timedelta(days=7)
 _UNSUBSCRIBE_SALT = "prospect-unsubscribe"
@@ -96,7 +96,8 @@ def unsubscribe(prospect: Prospect, now: datetime | None = None) -> ContactPrefe
 
 
 def unsubscribe_token(prospect: Prospect, secret_key: str) -> str:
-    """A permanent, signed token for the one-click unsubscribe link in every email."""
+    """A permanent, signed token for the one-click unsubscribe link that every message the
+    prospect did not ask for carries (``queue_email(unsubscribe_url=...)``)."""
     return URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE_SALT).dumps(prospect.id)
 
 
@@ -109,14 +110,6 @@ def prospect_for_unsubscribe(token: str, secret_key: str) -> Prospect | None:
         return None
     prospect = db.session.get(Prospect, prospect_id)
     return prospect if prospect is not None and prospect.erased_at is None else None
-
-
-def unsubscribe_headers(unsubscribe_url: str) -> dict[str, str]:
-    """RFC 8058 headers: mail clients show an unsubscribe button that POSTs the URL."""
-    return {
-        "List-Unsubscribe": f"<{unsubscribe_url}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-    }
 
 
 def _in_quiet_hours(local: time, start: time, end: time) -> bool:
@@ -132,12 +125,17 @@ def may_contact(
     now: datetime,
     last_sent_at: datetime | None = None,
     requested: bool = False,
+    about_their_booking: bool = False,
 ) -> ContactDecision:
     """May we send a message on ``channel`` now?
 
     :param last_sent_at: when the last unrequested message went to this prospect
         (the weekly pace counts from it).
     :param requested: the prospect just asked for this very message.
+    :param about_their_booking: a service message about a tour they booked (a
+        reminder): booking asked for it, so the channel and pace chosen for our other
+        messages do not hold it back; unsubscribe, "do not contact", a pause and
+        quiet hours still do.
     """
     if requested and channel == "email":
         return ContactDecision(True, "requested by the prospect")
@@ -145,8 +143,10 @@ def may_contact(
         return ContactDecision(False, "unsubscribed")
     if prefs.channel == "none":
         return ContactDecision(False, "asked not to be contacted")
-    if channel != prefs.channel:
+    if channel != prefs.channel and not about_their_booking:
         return ContactDecision(False, f"prefers {prefs.channel}")
+    if about_their_booking:
+        requested = True  # the weekly pace and "only when I ask" are about our other messages
     if prefs.pace == "on_request" and not requested:
         return ContactDecision(False, "only when they ask")
     zone = ZoneInfo(prefs.time_zone)
@@ -154,7 +154,8 @@ def may_contact(
     if prefs.paused_until is not None and local.date() <= prefs.paused_until:
         resume = datetime.combine(prefs.paused_until + timedelta(days=1), time(9), zone)
         return ContactDecision(False, "paused", resume)
-    if prefs.pace == "weekly" and last_sent_at is not None and now - last_sent_at < WEEK:
+    weekly = prefs.pace == "weekly" and not requested
+    if weekly and last_sent_at is not None and now - last_sent_at < WEEK:
         return ContactDecision(False, "at most one message a week", last_sent_at + WEEK)
     quiet = prefs.quiet_from is not None and prefs.quiet_until is not None
     if quiet and _in_quiet_hours(local.time(), prefs.quiet_from, prefs.quiet_until):

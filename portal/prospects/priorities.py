@@ -10,26 +10,11 @@ from datetime import date
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.forms import FieldErrors
 from portal.models import PRIORITY_SOURCES, PriorityVersion, Prospect
-from portal.prospects.field_errors import FieldErrors
-from portal.prospects.owner import owner_clause, owner_values
+from portal.prospects.topics import TOPICS
+from portal.prospects.visitor import owner_clause, owner_values
 
-# Topic key -> question label, in questionnaire order.
-TOPICS = {
-    "commute": "A short commute",
-    "groceries": "Groceries nearby",
-    "restaurants": "Restaurants & cafés",
-    "nightlife": "Nightlife",
-    "parks": "Parks & outdoors",
-    "transit": "Public transport",
-    "walkability": "Walkability",
-    "internet": "Fast internet",
-    "quiet": "A quiet street",
-    "parking": "Parking",
-    "pets": "Pets allowed",
-    "laundry": "In-unit laundry",
-    "accessibility": "Step-free access",
-}
 IMPORTANCE_LEVELS = {
     "not_important": "Not important",
     "nice": "Nice to have",
@@ -251,3 +236,13 @@ def describe_changes(before: Priorities, after: Priorities) -> list[str]:
         if old != new:
             lines.append(f"{label}: {old if old not in (None, '') else '—'} → {new or '—'}")
     return lines
+
+
+def history_entries(versions) -> list[dict]:
+    """Each version with what changed since the one before, newest first."""
+    entries, before = [], Priorities()
+    for version in versions:
+        after = stored_priorities(version)
+        entries.append({"version": version, "changes": describe_changes(before, after)})
+        before = after
+    return list(reversed(entries))

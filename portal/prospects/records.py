@@ -1,14 +1,20 @@
-"""The one prospect record per email, shared by sign-in, tour booking and the demo."""
+"""The one prospect record per email (shared by sign-in, tour booking and the demo), and
+the contact details a prospect edits on it (the email is the sign-in and stays as it is).
+"""
 
+import re
 from datetime import datetime
 
 import sqlalchemy as sa
 
 from portal.auth.services import normalise_email
 from portal.extensions import db
+from portal.forms import FieldErrors
 from portal.models import Prospect
 from portal.models.base import utcnow
 from portal.sql import insert_ignoring_conflict
+
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,30}$")
 
 
 def find_or_create_prospect(
@@ -38,5 +44,20 @@ def find_or_create_prospect(
         prospect.name = name
     if phone and not prospect.phone:
         prospect.phone = phone
+    db.session.flush()
+    return prospect
+
+
+def update_profile(prospect: Prospect, *, name: str, phone: str) -> Prospect:
+    """Save name and phone (flushes); a phone must look like one, or be empty."""
+    name, phone = name.strip(), phone.strip()
+    errors = {}
+    if len(name) > 120:
+        errors["name"] = "must be at most 120 characters"
+    if phone and not PHONE.match(phone):
+        errors["phone"] = "must be a phone number, e.g. +358 40 123 4567"
+    if errors:
+        raise FieldErrors(errors)
+    prospect.name, prospect.phone = name, phone
     db.session.flush()
     return prospect

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import SIGNAL_KINDS, BrowsingSignal, Prospect, Unit
 from portal.models.base import utcnow
-from portal.prospects.owner import owner_clause, owner_values
+from portal.prospects.visitor import owner_clause, owner_values
 
 MAX_DWELL_SECONDS = 6 * 60 * 60  # a tab left open overnight is not six hours of interest
 TOPIC_MAX = 40

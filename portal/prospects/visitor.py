@@ -1,7 +1,8 @@
 """Anonymous visitors: what they saved before signing in, and its merge into an account.
 
 A visitor is a random id in the session cookie. Priorities, favourites and (with
-consent) browsing signals are stored against that id, so signing in or booking a
+consent) browsing signals are stored against that id (``owner_clause`` and
+``owner_values`` pick a prospect's or a visitor's rows), so signing in or booking a
 tour with the same email only re-labels rows: nothing is copied, nothing lost.
 """
 
@@ -64,6 +65,24 @@ def forget_visitor(session: MutableMapping) -> None:
 def forget_touches(session: MutableMapping) -> None:
     session.pop(FIRST_TOUCH_KEY, None)
     session.pop(LAST_TOUCH_KEY, None)
+
+
+def owner_clause(model, prospect: Prospect | None, visitor_id: str | None):
+    """WHERE clause selecting ``model`` rows of this prospect or visitor (none if neither)."""
+    if prospect is not None:
+        return model.prospect_id == prospect.id
+    if visitor_id:
+        return model.visitor_id == visitor_id
+    return sa.false()
+
+
+def owner_values(prospect: Prospect | None, visitor_id: str | None) -> dict:
+    """Column values for a new row; a signed-in prospect always wins over the visitor id."""
+    if prospect is not None:
+        return {"prospect_id": prospect.id, "visitor_id": None}
+    if not visitor_id:
+        raise ValueError("a row belongs to a prospect or a visitor")
+    return {"prospect_id": None, "visitor_id": visitor_id}
 
 
 def touch_from_request(

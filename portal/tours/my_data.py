@@ -1,15 +1,17 @@
-"""Tours in the prospect's "my data": listed in the export, erased with the account."""
+"""Tours in the prospect's "my data": listed in the export, erased with the account.
+
+Listed in ``portal.prospects.my_data.AREAS``.
+"""
 
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import Prospect, Tour
 from portal.models.base import utcnow
-from portal.prospects import my_data
 from portal.tours.booking import cancel_tour
 
 
-def tours_for_export(prospect: Prospect) -> list[dict]:
+def export_section(prospect: Prospect) -> list[dict]:
     return [
         {
             "property": tour.tour_type.property.name,
@@ -27,7 +29,7 @@ def tours_for_export(prospect: Prospect) -> list[dict]:
     ]
 
 
-def erase_tour_contacts(prospect: Prospect) -> None:
+def erase(prospect: Prospect) -> None:
     """Cancel the prospect's upcoming tours (freeing the agents' time) and blank their details."""
     now = utcnow()
     for tour in _tours_of(prospect):
@@ -44,8 +46,3 @@ def _tours_of(prospect: Prospect) -> list[Tour]:
             sa.select(Tour).where(Tour.prospect_id == prospect.id).order_by(Tour.starts_at)
         )
     )
-
-
-my_data.EXPORT_SECTIONS["tours"] = tours_for_export
-if erase_tour_contacts not in my_data.ERASERS:
-    my_data.ERASERS.append(erase_tour_contacts)

@@ -3,7 +3,11 @@
 Each (tour, kind) has one row. A reschedule re-plans the same rows and a cancel marks
 them cancelled, in the same transaction as the change, so a reminder can never go out
 for a time that no longer holds. Reminders whose moment has already passed when they
-are planned are skipped rather than sent late.
+are planned are skipped rather than sent late. The prospect's contact preferences
+come first (``may_contact``): a reminder waits out quiet hours or a pause when the
+tour is still ahead by then, and is skipped otherwise, or after an unsubscribe. The
+channel and pace chosen for our other messages do not hold back a reminder of a tour
+the prospect booked: like the confirmation, it goes by email.
 """
 
 import logging
@@ -13,6 +17,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import ACTIVE_STATUSES, Tour, TourReminder
+from portal.prospects.preferences import may_contact, preferences_of
 from portal.tours import notices
 from portal.tours.settings import TourSettings
 
@@ -72,11 +77,34 @@ def _claim(reminder_id: int, now: datetime) -> bool:
     return result.rowcount == 1
 
 
+def _ask_preferences(reminder_id: int, now: datetime) -> str:
+    """What the contact preferences say now: "send", "held" (due again later) or "skipped"."""
+    reminder = db.session.get(TourReminder, reminder_id)
+    tour = reminder.tour
+    decision = may_contact(
+        preferences_of(tour.prospect), channel="email", now=now, about_their_booking=True
+    )
+    if decision.allowed:
+        return "send"
+    later = decision.not_before
+    held = later is not None and later < tour.starts_at
+    log.info("reminder %s %s: %s", reminder_id, "held" if held else "skipped", decision.reason)
+    db.session.execute(
+        sa.update(TourReminder)
+        .where(TourReminder.id == reminder_id, TourReminder.status == "pending")
+        .values(due_at=later if held else reminder.due_at, status="pending" if held else "skipped")
+        .execution_options(synchronize_session="fetch")
+    )
+    return "held" if held else "skipped"
+
+
 def send_due(now: datetime, settings: TourSettings, limit: int = 500) -> dict[str, int]:
     """Queue the email of every due reminder (a job boundary: commits per reminder).
 
     The claim and the queued email commit together, so a reminder is queued exactly
     once even with several senders running; delivery then goes through the outbox.
+    A reminder the prospect's preferences hold for later stays pending (counted in
+    neither); one they refuse counts as skipped.
     """
     counts = {"sent": 0, "skipped": 0}
     due = db.session.scalars(
@@ -86,6 +114,11 @@ def send_due(now: datetime, settings: TourSettings, limit: int = 500) -> dict[st
         .limit(limit)
     ).all()
     for reminder_id in due:
+        verdict = _ask_preferences(reminder_id, now)
+        if verdict != "send":
+            counts["skipped"] += verdict == "skipped"
+            db.session.commit()
+            continue
         if _claim(reminder_id, now):
             reminder = db.session.get(TourReminder, reminder_id)
             notices.queue(reminder.tour, "reminder", now=now, settings=settings, key=reminder.kind)
