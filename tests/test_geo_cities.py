@@ -14,6 +14,7 @@ import pytest
 
 from portal.geo.distance import haversine_m
 from portal.geo.geocoding import resolve_address
+from portal.geo.importer import tidy_address
 from portal.geo.settings import GeoSettings
 from tests.conftest import CITY_DATA, CITY_EXTRACTS
 
@@ -182,10 +183,8 @@ def test_an_unknown_number_says_what_was_found(city_regions):
 
 
 def test_mis_tagged_singapore_addresses_are_repaired_at_import(city_regions):
-    """addr:street "2 Bayfront Avenue, Galleria Level" with a unit as number is 2 Bayfront Avenue."""
-    from portal.geo.importer import tidy_address
-
-    row = {"street": "2 Bayfront Avenue, Galleria Level, Marina Bay Sands", "housenumber": "#B1-01E"}
+    """A unit in addr:housenumber and the number in addr:street: 2 Bayfront Avenue after all."""
+    row = {"street": "2 Bayfront Avenue, Galleria Level", "housenumber": "#B1-01E"}
     assert tidy_address(row) == {"street": "Bayfront Avenue", "housenumber": "2"}
     assert tidy_address({"street": "Bayfront Avenue", "housenumber": "Level 57, 10"}) == {
         "street": "Bayfront Avenue",
