@@ -134,6 +134,13 @@ _FILTER_PARAMETERS = [
     *COMMUTE_PARAMETERS,
     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
     {
+        "name": "place",
+        "in": "query",
+        "description": "For a signed-in prospect: which saved place (1 = the first) a "
+        "commute sort or `max_minutes` uses when `commute_to` is empty; the first by default",
+        "schema": {"type": "integer", "minimum": 1, "maximum": 5},
+    },
+    {
         "name": "per_page",
         "in": "query",
         "description": "Listings per page; outside 1-100 answers 400 naming `per_page`",
