@@ -88,8 +88,9 @@ def _take_postcode(segment: str, first: bool, numbers_elsewhere: bool) -> tuple[
         code = f"{match.group(1)} {match.group(2)}".upper()
         return _cut(segment, match), code
     for match in _NL.finditer(segment):
-        at_start = match.start() == 0 and first
-        if not at_start and match.group(2).lower() not in _NOT_NL_LETTERS:
+        # In the street part, "1000 St Kilda Rd" is a number and a street, not a postcode.
+        street_like = first and (match.start() == 0 or match.group(2).lower() in _NOT_NL_LETTERS)
+        if not street_like:
             return _cut(segment, match), match.group(0).upper()
     for match in _DIGITS.finditer(segment):
         digits = match.group(1)
