@@ -90,7 +90,9 @@ def test_letters_of_their_own_are_kept(a, b):
     assert street_key(a) != street_key(b)
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=400, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.text(max_size=300))
 def test_parser_never_raises_on_any_string(text):
     """Any string at all gives a list of readings, never an exception."""
@@ -124,7 +126,7 @@ _postcode = st.one_of(
 _styles = st.builds(AddressStyle, st.booleans(), st.booleans())
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None, database=None)
 @given(_street, _number, _postcode, st.one_of(st.just(""), _word), _styles)
 def test_a_printed_address_parses_back_to_itself(street, number, postcode, city, style):
     """Parsing what Location.address prints (in any region's style) gives the same parts."""

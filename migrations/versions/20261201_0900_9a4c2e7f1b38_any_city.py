@@ -1,4 +1,4 @@
-"""Any city: how a region writes addresses, its street-network outline, buildings' stop walks.
+"""Any city: how a region writes addresses, its street-network outline, how buildings meet the networks.
 
 Revision ID: 9a4c2e7f1b38
 Revises: 5c1e0d9a7b21
@@ -29,20 +29,21 @@ def upgrade():
         batch_op.alter_column('address_order', server_default=None)
         batch_op.alter_column('city', server_default=None)
     op.create_table(
-        'stop_walks',
+        'building_access',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('region_id', sa.Integer(), nullable=False),
         sa.Column('lat', sa.Double(), nullable=False),
         sa.Column('lon', sa.Double(), nullable=False),
+        sa.Column('snaps', sa.JSON(), nullable=False),
         sa.Column('walks', sa.JSON(), nullable=False),
         sa.ForeignKeyConstraint(['region_id'], ['geo_region.id'], ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('region_id', 'lat', 'lon', name='uq_stop_walks_point'),
+        sa.UniqueConstraint('region_id', 'lat', 'lon', name='uq_building_access_point'),
     )
 
 
 def downgrade():
-    op.drop_table('stop_walks')
+    op.drop_table('building_access')
     with op.batch_alter_table('geo_region', schema=None) as batch_op:
         batch_op.drop_column('coverage')
         batch_op.drop_column('city')

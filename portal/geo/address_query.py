@@ -140,11 +140,12 @@ def parse_address(text: str) -> list[AddressQuery]:
     housenumber = None
     words: list[str] = []
     for index, segment in enumerate(segments):
-        if unit is None:
-            segment, unit = _take_unit(segment)
+        # Postcodes first: "FL0 0AA" is a postcode, not floor 0.
         if postcode is None:
             others = sum(_is_number(t) for t in _tokens(segment)) > 1 or housenumber is not None
             segment, postcode = _take_postcode(segment, index == 0, others)
+        if unit is None:
+            segment, unit = _take_unit(segment)
         if not segment:
             continue
         tokens = _tokens(segment)

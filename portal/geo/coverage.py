@@ -15,7 +15,7 @@ MIN_CELL_M = 50.0
 MAX_CELLS = 1_000_000  # the cell grows for very large regions so the grid stays small
 M_PER_DEG_LAT = 111_320.0
 
-_decoded: dict[str, list[bytearray]] = {}
+_decoded: dict[str, "Outline"] = {}
 _lock = threading.Lock()
 
 
@@ -84,23 +84,43 @@ def build_coverage(streets: list[dict], buffer_m: float = COVERAGE_BUFFER_M) -> 
     }
 
 
-def coverage_contains(key: str, coverage: dict, lat: float, lon: float) -> bool:
-    """Is (lat, lon) in ``coverage``? Decoded once per ``key`` (the region's data directory,
-    which every import replaces)."""
+class Outline:
+    """A region's box and outline grid as plain values, for tests in tight loops."""
+
+    def __init__(self, box: tuple[float, float, float, float], coverage: dict | None):
+        self.min_lat, self.min_lon, self.max_lat, self.max_lon = box
+        self.grid: list[bytearray] | None = None
+        if coverage is not None:
+            rows, cols = coverage["shape"]
+            self.grid = [bytearray(cols) for _ in range(rows)]
+            for r, c0, c1 in coverage["runs"]:
+                self.grid[r][c0:c1] = b"\x01" * (c1 - c0)
+            self.lat0, self.lon0 = coverage["origin"]
+            self.dlat, self.dlon = coverage["cell"]
+
+    def contains(self, lat: float, lon: float) -> bool:
+        if not (self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon):
+            return False
+        if self.grid is None:
+            return True
+        row = math.floor((lat - self.lat0) / self.dlat)
+        col = math.floor((lon - self.lon0) / self.dlon)
+        grid = self.grid
+        return 0 <= row < len(grid) and 0 <= col < len(grid[row]) and bool(grid[row][col])
+
+
+def outline_of(key: str, box: tuple[float, float, float, float], coverage_of) -> Outline:
+    """The outline of the region whose data directory is ``key``, decoded once per import.
+
+    :param coverage_of: called (only when not cached yet) for the stored coverage.
+    """
     with _lock:
-        grid = _decoded.get(key)
-    if grid is None:
-        rows, cols = coverage["shape"]
-        grid = [bytearray(cols) for _ in range(rows)]
-        for r, c0, c1 in coverage["runs"]:
-            grid[r][c0:c1] = b"\x01" * (c1 - c0)
+        outline = _decoded.get(key)
+    if outline is None:
+        outline = Outline(box, coverage_of())
         with _lock:
-            _decoded[key] = grid
-    lat0, lon0 = coverage["origin"]
-    dlat, dlon = coverage["cell"]
-    row = math.floor((lat - lat0) / dlat)
-    col = math.floor((lon - lon0) / dlon)
-    return 0 <= row < len(grid) and 0 <= col < len(grid[row]) and bool(grid[row][col])
+            _decoded[key] = outline
+    return outline
 
 
 def forget_coverage(key: str) -> None:

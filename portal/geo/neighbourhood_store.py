@@ -9,10 +9,10 @@ and tests call them and commit.
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.geo.building_access import store_building_access
 from portal.geo.neighbourhood import compute_neighbourhood
 from portal.geo.regions import region_covering
 from portal.geo.settings import GeoSettings
-from portal.geo.stop_walks import store_stop_walks
 from portal.models import GeoRegion, NeighbourhoodSummary, Property
 from portal.models.base import utcnow
 
@@ -87,5 +87,5 @@ def refresh_neighbourhoods(property_ids: list[int], settings: GeoSettings) -> in
 
 def _refresh(properties: list[Property], settings: GeoSettings) -> int:
     stored = sum(refresh_neighbourhood(prop, settings) is not None for prop in properties)
-    store_stop_walks(properties, settings)
+    store_building_access(properties, settings)
     return stored

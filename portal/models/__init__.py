@@ -12,11 +12,11 @@ from portal.models.availability import (
     TourType,
 )
 from portal.models.geo import (
+    BuildingAccess,
     GeoAddress,
     GeoPlace,
     GeoRegion,
     NeighbourhoodSummary,
-    StopWalks,
     TransitRoute,
 )
 from portal.models.media import MEDIA_KINDS, Media
@@ -82,7 +82,7 @@ __all__ = [
     "GeoPlace",
     "GeoRegion",
     "NeighbourhoodSummary",
-    "StopWalks",
+    "BuildingAccess",
     "TransitRoute",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",
