@@ -148,3 +148,25 @@ def test_a_point_in_the_box_but_off_the_network_is_outside(l_shaped):
     assert resolve_address("60.517, 25.039", SETTINGS).status == "outside_coverage"
     assert l_shaped.covers(60.501, 25.02)  # 100 m from the southern street
     assert l_shaped.covers(60.51, 25.001)  # beside the western street
+
+
+def test_cli_imports_a_city_next_to_the_others(app, runner, tmp_path, geo_region):
+    """`flask geo import` of a city extract adds a region, reading its country and city."""
+    from tests.conftest import CITY_DATA
+
+    app.config["GEO_DATA_DIR"] = str(tmp_path / "geo")
+    pbf = f"{CITY_DATA}/via_montebello_roma_italy.osm.pbf"
+    result = runner.invoke(args=["geo", "import", pbf, "--name", "roma"])
+    assert result.exit_code == 0, result.output
+    assert "Region 'roma' (Roma, IT)" in result.output
+    assert set(db.session.scalars(sa.select(GeoRegion.name))) == {"helsinki", "roma"}
+    assert resolve_address("Via Gaeta 23", SETTINGS).found
+    assert resolve_address("Mannerheimintie 5", SETTINGS).found
+    override = runner.invoke(
+        args=["geo", "import", pbf, "--name", "roma", "--address-order", "number_first"]
+    )
+    assert override.exit_code == 0, override.output
+    assert resolve_address("Via Gaeta 23", SETTINGS).location.address == "23 Via Gaeta, Roma"
+    bad = runner.invoke(args=["geo", "import", pbf, "--name", "roma", "--country", "ITA"])
+    assert bad.exit_code != 0
+    assert "two-letter" in bad.output
