@@ -9,6 +9,7 @@ either is not).
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NUMBER = re.compile(r"^\s*(\d{1,6})(?!\d)")  # six digits at most: a number, not a phone
 # Letters of their own in the languages that use them (Mäkelänkatu ≠ Makelankatu,
@@ -87,6 +88,7 @@ def plain_text(text: str) -> str:
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=65536)  # the same few thousand street names, over and over
 def street_key(street: str) -> str:
     """The form two spellings of one street share ("Broad St." and "broad street")."""
     words = []
@@ -106,6 +108,7 @@ def postcode_key(postcode: str) -> str:
     return "".join(postcode.split()).upper()
 
 
+@lru_cache(maxsize=65536)
 def housenumber_key(housenumber: str) -> str:
     """A house number as compared: "12 A" = "12a", "82 - 84" = "82-84", "4 bis" = "4bis"."""
     text = housenumber.casefold().replace("–", "-").replace("—", "-")

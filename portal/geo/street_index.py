@@ -8,7 +8,7 @@ read from the database.
 
 One index per process and database, rebuilt when the imported data changes: each
 use reads the regions' import stamps and the newest address id (two indexed
-look-ups), so every gunicorn worker notices an import made by any process.
+look-ups in one query), so every gunicorn worker notices an import made by any process.
 """
 
 import bisect
@@ -98,14 +98,12 @@ _lock = threading.Lock()
 
 
 def _version() -> tuple:
-    regions = tuple(
-        (rid, str(stamp))
-        for rid, stamp in db.session.execute(
-            sa.select(GeoRegion.id, GeoRegion.imported_at).order_by(GeoRegion.id)
-        )
-    )
-    newest = db.session.scalar(sa.select(sa.func.max(GeoAddress.id)))
-    return regions, newest
+    """The regions' import stamps and the newest address id, in one indexed query."""
+    newest = sa.select(sa.func.max(GeoAddress.id)).scalar_subquery()
+    rows = db.session.execute(
+        sa.select(GeoRegion.id, GeoRegion.imported_at, newest).order_by(GeoRegion.id)
+    ).all()
+    return tuple((rid, str(stamp), top) for rid, stamp, top in rows)
 
 
 def street_index() -> StreetIndex:
