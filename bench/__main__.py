@@ -2,6 +2,7 @@
 
 python -m bench              # all benchmarks
 python -m bench listings     # only bench/bench_listings.py
+python -m bench --help       # this text and the benchmarks there are
 """
 
 import importlib
@@ -13,7 +14,12 @@ from bench.common import save_results
 
 def main(argv: list[str]) -> int:
     here = Path(__file__).resolve().parent
-    names = argv or sorted(p.stem.removeprefix("bench_") for p in here.glob("bench_*.py"))
+    every = sorted(p.stem.removeprefix("bench_") for p in here.glob("bench_*.py"))
+    if {"-h", "--help"} & set(argv):
+        print(__doc__.strip())
+        print("\nbenchmarks: " + " ".join(every))
+        return 0
+    names = argv or every
     failed = []
     for name in names:
         module = importlib.import_module(f"bench.bench_{name}")

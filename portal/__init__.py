@@ -4,7 +4,8 @@ from importlib import metadata
 
 from flask import Flask
 
-from portal.config import INSTANCE_DIR, PROJECT_DIR, config_for_environment
+from portal import security_headers
+from portal.config import INSTANCE_DIR, PROJECT_DIR, check_config, config_for_environment
 
 try:
     __version__ = metadata.version("doorstep-portal")
@@ -18,8 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_object(config_for_environment())
     if config:
         app.config.update(config)
-    if not app.config.get("SECRET_KEY"):
-        raise RuntimeError("SECRET_KEY must be set outside development (see README.md).")
+    check_config(app.config)
     app.config.setdefault("VERSION", __version__)
 
     register_extensions(app)
@@ -27,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    security_headers.register(app)
     return app
 
 
@@ -55,13 +56,13 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
-    from portal.auth import bp as auth_bp
+    from portal.auth.views import bp as auth_bp
     from portal.destinations.views import bp as destinations_bp
-    from portal.home import bp as home_bp
+    from portal.home.views import bp as home_bp
     from portal.listings.views import bp as listings_bp
     from portal.prospects.views import bp as prospects_bp
-    from portal.staff import bp as staff_bp
-    from portal.tours import bp as tours_bp
+    from portal.staff.views import bp as staff_bp
+    from portal.tours.views import bp as tours_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(listings_bp)
@@ -72,7 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(tours_bp)
     if app.config.get("DEV_OUTBOX"):
-        from portal.devtools import bp as devtools_bp
+        from portal.devtools.views import bp as devtools_bp
 
         app.register_blueprint(devtools_bp)
 
@@ -86,9 +87,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from portal import templating
     from portal.destinations import templating as destinations_templating
+    from portal.prospects import templating as prospects_templating
+    from portal.tours import templating as tours_templating
 
     templating.register(app)
     destinations_templating.register(app)
+    prospects_templating.register(app)
+    tours_templating.register(app)
 
 
 def register_commands(app: Flask) -> None:

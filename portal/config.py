@@ -2,14 +2,27 @@
 
 Nothing here needs the network: with no variables set the portal runs on a SQLite
 file under ``instance/`` and the data files shipped in ``portal/data``.
+
+It fails closed: ``PORTAL_ENV`` names one of ``ENVIRONMENTS`` or the portal refuses to
+start, and production refuses to start without its secrets and public address. The
+test settings live in ``tests/conftest.py``; no environment variable reaches them.
 """
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
+
+from portal.redis_client import client_options
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 INSTANCE_DIR = PROJECT_DIR / "instance"
+ENVIRONMENTS = ("development", "production")
+_DEVELOPMENT_SECRET_KEY = "dev-only-not-secret"  # noqa: S105  (development only, refused in production)
+
+
+class ConfigurationError(RuntimeError):
+    """The settings would run the portal unsafely, so it does not start."""
 
 
 def _database_url() -> str:
@@ -26,13 +39,18 @@ def _database_url() -> str:
 class Config:
     """Production-safe defaults; development conveniences are switched on by ``PORTAL_ENV``."""
 
-    ENV_NAME = os.environ.get("PORTAL_ENV", "development")
+    ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Redis down or hung: count limits in this process instead (logged), and give up on a
+    # Redis call after this many seconds rather than holding the request (README "Redis").
+    REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_STORAGE_OPTIONS = client_options(REDIS_TIMEOUT_SECONDS)
     # On unless RATELIMIT_ENABLED=0 (the booking race benchmark sends 200 bookings from one IP).
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") != "0"
     LISTINGS_PER_PAGE = 12
@@ -73,32 +91,56 @@ class Config:
     TOUR_VIDEO_BASE_URL = os.environ.get("TOUR_VIDEO_BASE_URL", "https://meet.jit.si")
     TOUR_REMINDER_MINUTES = (24 * 60, 60)  # reminders this many minutes before a tour
     TOUR_ACCESS_CODE_LEAD_MINUTES = 60  # self-guided door code shown this long before
+    # Security headers on every response (portal/security_headers.py); HSTS only when > 0.
+    SECURITY_HEADERS_ENABLED = True
+    HSTS_SECONDS = 0
 
 
 class DevelopmentConfig(Config):
     DEBUG = False
     DEV_OUTBOX = True
-    SECRET_KEY = Config.SECRET_KEY or "dev-only-not-secret"
+    SECRET_KEY = Config.SECRET_KEY or _DEVELOPMENT_SECRET_KEY
 
 
 class ProductionConfig(Config):
+    ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
+    # No default: every absolute link must point at the real public address.
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL")
+    HSTS_SECONDS = 365 * 24 * 3600
 
 
-class TestConfig(Config):
-    TESTING = True
-    SECRET_KEY = "test-only-not-secret"  # noqa: S105  (tests only; production has no default)
-    WTF_CSRF_ENABLED = False
-    RATELIMIT_ENABLED = False
-    RATELIMIT_STORAGE_URI = "memory://"
-    REDIS_URL = None
-    JOBS_BACKEND = "sync"
-    DEV_OUTBOX = True
-    # Tests create hundreds of properties; the precompute on save has tests of its own.
-    GEO_NEIGHBOURHOOD_ON_SAVE = False
+def config_for_environment(name: str | None = None) -> type[Config]:
+    """The settings class for ``name`` (default: ``PORTAL_ENV``, else development).
+
+    :raises ConfigurationError: for any other name (``prod``, ``Production``, ``test``...):
+        a typo must not start the portal with development keys and tools switched on.
+    """
+    if name is None:
+        name = os.environ.get("PORTAL_ENV", "development")
+    classes = {"development": DevelopmentConfig, "production": ProductionConfig}
+    if name not in classes:
+        raise ConfigurationError(
+            f"PORTAL_ENV={name!r} is not an environment Doorstep knows; "
+            f"set it to one of: {', '.join(ENVIRONMENTS)} (see README.md)."
+        )
+    return classes[name]
 
 
-def config_for_environment() -> type[Config]:
-    return {"production": ProductionConfig, "test": TestConfig}.get(
-        Config.ENV_NAME, DevelopmentConfig
-    )
+def check_config(config: Mapping) -> None:
+    """Refuse to start with settings that would sign or link insecurely.
+
+    :raises ConfigurationError: no ``SECRET_KEY``; in production also the development
+        key, or no ``PORTAL_BASE_URL``.
+    """
+    if not config.get("SECRET_KEY"):
+        raise ConfigurationError("SECRET_KEY must be set outside development (see README.md).")
+    if config.get("ENV_NAME") != "production":
+        return
+    if config["SECRET_KEY"] == _DEVELOPMENT_SECRET_KEY:
+        raise ConfigurationError("SECRET_KEY is the development key; set a secret one.")
+    if not config.get("PORTAL_BASE_URL"):
+        raise ConfigurationError(
+            "PORTAL_BASE_URL must be set in production: the public address every link in "
+            "mail and API answers starts with, e.g. https://homes.example.com."
+        )

@@ -20,12 +20,19 @@ def api_error(status: int, code: str, message: str, fields: dict | None = None):
     return jsonify(body), status
 
 
+def _exception_headers(exc: HTTPException) -> list[tuple[str, str]]:
+    """What the exception says besides its body: ``Allow`` on a 405, ``Retry-After``, ..."""
+    return [(name, value) for name, value in exc.get_headers() if name.lower() != "content-type"]
+
+
 def _handle_http(exc: HTTPException):
+    headers = _exception_headers(exc)
     if wants_json():
         code = (exc.name or "error").lower().replace(" ", "_")
-        return api_error(exc.code or 500, code, exc.description or exc.name)
+        body, status = api_error(exc.code or 500, code, exc.description or exc.name)
+        return body, status, headers
     template = "errors/404.html" if exc.code == 404 else "errors/generic.html"
-    return render_template(template, error=exc), exc.code
+    return render_template(template, error=exc), exc.code, headers
 
 
 def _handle_unexpected(exc: Exception):

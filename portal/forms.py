@@ -1,13 +1,10 @@
 """What every area's forms share: the bare CSRF button and one shape for field errors."""
 
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
 
 
 class EmptyForm(FlaskForm):
-    """A bare POST button that still carries the CSRF token."""
-
-    submit = SubmitField("Submit")
+    """A form with no fields: a bare POST button still carries CSRF."""
 
 
 class FieldErrors(ValueError):

@@ -2,19 +2,52 @@
 
 The suite runs on SQLite by default; `PORTAL_TEST_DATABASE_URL` (set by `make test`
 from `TEST_DATABASE_URL`) runs the very same tests on PostgreSQL.
+
+The test settings (`TEST_CONFIG`) live here and reach the portal only as the overrides
+every test app is built with: no environment variable switches CSRF or limits off.
 """
 
 import os
+from datetime import UTC, datetime
 
-os.environ["PORTAL_ENV"] = "test"  # before portal.config reads it
+# Development underneath the test settings, whatever the shell exports.
+os.environ["PORTAL_ENV"] = "development"
+
+import shutil
+import socket
+import subprocess
+import threading
+import time
 
 import pytest
 import sqlalchemy as sa
+from redis import Redis
+from redis.exceptions import RedisError
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, limiter
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
+# Tuesday 24 November 2026, 09:00 in Helsinki: a working morning far from any DST change.
+FIXED_NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-only-not-secret",
+    "WTF_CSRF_ENABLED": False,
+    "RATELIMIT_ENABLED": False,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "REDIS_URL": None,
+    "JOBS_BACKEND": "sync",
+    "DEV_OUTBOX": True,
+    # Tests create hundreds of properties; the precompute on save has tests of its own.
+    "GEO_NEIGHBOURHOOD_ON_SAVE": False,
+}
+
+
+def create_test_app(**overrides):
+    """``create_app`` with the test settings, then ``overrides``."""
+    return create_app({**TEST_CONFIG, **overrides})
 
 
 def pytest_report_header(config):
@@ -31,7 +64,7 @@ def database_url(tmp_path_factory) -> str:
 @pytest.fixture(scope="session")
 def _schema(database_url):
     """Create the schema once per session, from scratch."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url})
+    app = create_test_app(SQLALCHEMY_DATABASE_URI=database_url)
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
@@ -46,7 +79,7 @@ def _schema(database_url):
 def make_app(database_url: str, **overrides):
     config = {"SQLALCHEMY_DATABASE_URI": database_url, "SERVER_NAME": "portal.test"}
     config.update(overrides)
-    app = create_app(config)
+    app = create_test_app(**config)
 
     @app.teardown_request
     def _forget_signed_in_user(exc):
@@ -77,6 +110,31 @@ def app_factory(_schema):
 
 
 @pytest.fixture
+def production_app_factory(monkeypatch, _schema):
+    """Build apps as `PORTAL_ENV=production` does (with its secrets set) on the test database."""
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    apps = []
+
+    def build(**overrides):
+        settings = {
+            "SQLALCHEMY_DATABASE_URI": _schema,
+            "SECRET_KEY": "a-real-secret-from-the-vault",
+            "PORTAL_BASE_URL": "https://homes.example.com",
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "REDIS_URL": None,
+        }
+        app = create_app({**settings, **overrides})
+        apps.append(app)
+        return app
+
+    yield build
+    for built in apps:
+        with built.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
 def app_config() -> dict:
     """Override in a test module to change settings for its app."""
     return {}
@@ -92,6 +150,17 @@ def app(_schema, app_config):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+
+
+@pytest.fixture
+def fixed_clock(time_machine) -> datetime:
+    """The clock of the app and the test starts at ``FIXED_NOW`` and runs on from there.
+
+    Time-dependent HTTP tests use it so that "two days ahead at 10:00" is the same
+    day, weekday and UTC offset on every run, whatever the real date.
+    """
+    time_machine.move_to(FIXED_NOW, tick=True)
+    return FIXED_NOW
 
 
 @pytest.fixture
@@ -138,8 +207,6 @@ def auth(client) -> StaffAuth:
 
 def free_port() -> int:
     """A loopback TCP port nobody listens on right now."""
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -190,6 +257,79 @@ def geo_region(app, geo_prepared):
     report = store_region("helsinki", geo_prepared)
     db.session.commit()
     return report.region
+
+
+class RedisServer:
+    """A redis-server of the test's own, on a free loopback port, that the test may stop."""
+
+    def __init__(self, binary: str, workdir):
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args += ["--appendonly", "no", "--dir", str(workdir)]
+        self.process = subprocess.Popen(  # noqa: S603  (the redis-server binary, fixed arguments)
+            [binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def wait_until_up(self, timeout: float = 10) -> None:
+        client = Redis.from_url(self.url, socket_timeout=0.5)
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                client.ping()
+                client.close()
+                return
+            except RedisError:
+                if time.monotonic() > deadline or self.process.poll() is not None:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A private Redis (skipped when redis-server is not installed); `.stop()` kills it."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed")
+    server = RedisServer(binary, tmp_path)
+    server.wait_until_up()
+    yield server
+    server.stop()
+    # The limiter is one object for every app of the process: forget this outage.
+    limiter._storage_dead = False
+
+
+@pytest.fixture
+def hung_redis():
+    """A Redis URL whose port accepts connections and never answers (a hung Redis)."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    listener.settimeout(0.1)
+    held: list[socket.socket] = []
+    stopped = threading.Event()
+
+    def accept():
+        while not stopped.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
+    stopped.set()
+    thread.join(timeout=5)
+    listener.close()
+    for conn in held:
+        conn.close()
+    limiter._storage_dead = False
 
 
 CITY_DATA = os.path.join(os.path.dirname(__file__), "data", "cities")

@@ -4,11 +4,12 @@ import pytest
 
 from portal import create_app
 from portal.config import _database_url
+from tests.conftest import create_test_app
 
 
 def test_overrides_are_applied(database_url):
     """A dict passed to create_app wins over the environment defaults."""
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "LISTINGS_PER_PAGE": 3})
+    app = create_test_app(SQLALCHEMY_DATABASE_URI=database_url, LISTINGS_PER_PAGE=3)
     assert app.config["LISTINGS_PER_PAGE"] == 3
     assert app.config["TESTING"] is True
 

@@ -7,7 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.geo import commute
 from portal.geo.building_access import store_building_access
-from portal.geo.cli import import_region
+from portal.geo.region_import import import_region
 from portal.geo.settings import GeoSettings
 from portal.listings.services import ListingFilters, search_listings
 from portal.models import BuildingAccess, GeoRegion, Property

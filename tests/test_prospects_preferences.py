@@ -19,7 +19,7 @@ from portal.prospects.preferences import (
 )
 from portal.tours import reminders
 from portal.tours.booking import Contact, book_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from tests.factories import gen_agent, gen_prospect, gen_tour_type, gen_unit
 from tests.prospect_session import sign_in
 from tests.tours_helpers import emails

@@ -15,7 +15,7 @@ from portal.models import SlotCapacity, SlotClaim, Tour, TourType
 from portal.models.base import utcnow
 from portal.tours.assignment import reassign_tour
 from portal.tours.booking import BookingError, Contact, SlotTaken, book_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from portal.tours.transaction import commit_booking
 from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.tours_helpers import local_slot
@@ -110,7 +110,7 @@ def test_overlapping_tours_of_one_agent_cannot_both_commit(app, guided):
     from sqlalchemy.exc import IntegrityError
 
     from portal.tours import claims
-    from portal.tours.availability import rules_for
+    from portal.tours.free_slots import rules_for
 
     start = local_slot(3)
     tour, _ = book_tour(

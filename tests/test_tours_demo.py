@@ -1,13 +1,18 @@
 """The demo city can be toured: every community offers every tour type on `make run`."""
 
-from datetime import date
+from datetime import date, time
+from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from portal.demo.loader import load_demo
+from portal.demo.tours import HOLIDAYS
 from portal.extensions import db
 from portal.models import AgentHours, OpeningHours, Property, PropertyAgent, TourType
 from tests.tours_helpers import booking_data, local_slot, token_from
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 def _count(model) -> int:
@@ -15,6 +20,7 @@ def _count(model) -> int:
 
 
 def test_every_community_offers_three_tour_types(demo):
+    """Each demo community has three tour types, six opening days and one agent."""
     communities = _count(Property)
     assert _count(TourType) == 3 * communities
     assert _count(PropertyAgent) == communities
@@ -23,6 +29,7 @@ def test_every_community_offers_three_tour_types(demo):
 
 
 def test_second_load_adds_no_tour_setup(demo):
+    """Loading the demo again adds no tour types, hours or agents."""
     again = load_demo(date(2026, 11, 23))
     assert again.tour_setup == 0
     assert not again.added_anything
@@ -30,12 +37,7 @@ def test_second_load_adds_no_tour_setup(demo):
 
 def test_visitor_books_each_tour_type_on_a_demo_listing(client, demo):
     """On a weekday with the agent working, all three kinds can be booked."""
-    from datetime import time
-
     unit_id = client.get("/api/v1/listings").get_json()["items"][0]["id"]
-    from zoneinfo import ZoneInfo
-
-    from portal.demo.tours import HOLIDAYS
 
     def closed(days: int) -> bool:
         day = local_slot(days).astimezone(ZoneInfo("Europe/Helsinki")).date()

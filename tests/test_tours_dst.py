@@ -1,13 +1,14 @@
 """A booked tour on a DST day: stored UTC, shown and mailed at the advertised local time."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
 
 from portal.extensions import db
 from portal.tours.booking import Contact, book_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from tests.factories import gen_agent, gen_property, gen_tour_type
 from tests.tours_helpers import emails
 
@@ -26,8 +27,7 @@ from tests.tours_helpers import emails
     ],
 )
 def test_tour_on_a_dst_day_keeps_its_local_time(app, zone, local, utc):
-    from zoneinfo import ZoneInfo
-
+    """A tour on a DST-change day is stored in UTC and mailed at its local time."""
     prop = gen_property(time_zone=zone)
     tour_type = gen_tour_type(prop, "guided", horizon_days=30)
     gen_agent(prop)

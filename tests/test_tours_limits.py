@@ -1,11 +1,16 @@
 """Booking and manage-link POSTs are rate-limited (limits are off elsewhere in tests)."""
 
+import pytest
+
 from portal.extensions import db
 from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.tours_helpers import booking_data, local_slot
 
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 
 def test_booking_posts_are_rate_limited(app_factory):
+    """The 21st booking POST and the 11th manage POST in a minute answer 429."""
     limited = app_factory(RATELIMIT_ENABLED=True)
     with limited.app_context():
         unit = gen_unit()

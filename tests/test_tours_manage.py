@@ -8,8 +8,12 @@ from icalendar import Calendar
 
 from portal.extensions import db
 from portal.models import SlotClaim, TourReminder, TourStatusChange
+from portal.models.base import utcnow
+from portal.tours.booking import release_expired_requests
 from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.tours_helpers import booking_data, emails, iso, local_slot, token_from, tours
+
+pytestmark = pytest.mark.usefixtures("fixed_clock")
 
 
 @pytest.fixture
@@ -55,11 +59,13 @@ def test_get_on_a_manage_link_changes_nothing(client, booked, path):
 
 @pytest.mark.parametrize("token", ["nope", "A" * 22, "1", "x" * 200, "../../etc/passwd"])
 def test_bad_tokens_are_404(client, booked, token):
+    """Malformed and unknown tokens answer 404 to GET and POST."""
     assert client.get(f"/tours/m/{token}").status_code == 404
     assert client.post(f"/tours/m/{token}/cancel").status_code == 404
 
 
 def test_manage_page_shows_the_tour_in_local_time(client, booked):
+    """The manage page shows the time in the property's zone, with its actions."""
     html = client.get(f"/tours/m/{booked}").get_data(as_text=True)
     assert "at 10:00 (Helsinki time" in html
     assert "Cancel the tour" in html
@@ -132,6 +138,7 @@ def test_cancel_frees_the_time_and_sends_a_cancel_invitation(client, listing, bo
 
 
 def test_cancelled_tour_cannot_be_cancelled_or_moved_again(client, booked):
+    """A cancelled tour refuses a second cancel (409) and a move (422), mailing once."""
     client.post(f"/tours/m/{booked}/cancel")
     assert client.post(f"/tours/m/{booked}/cancel").status_code == 409
     response = client.post(f"/tours/m/{booked}/reschedule", data={"start": iso(local_slot(6))})
@@ -163,9 +170,6 @@ def test_confirmation_invitation_is_a_valid_request(client, booked):
 
 def test_requests_needing_review_hold_their_time_until_they_expire(app, client):
     """A review request holds the slot; once expired, the slot is free again."""
-    from portal.models.base import utcnow
-    from portal.tours.booking import release_expired_requests
-
     unit = gen_unit()
     gen_tour_type(unit.property, "guided", confirmation="staff", hold_hours=1)
     gen_agent(unit.property)
@@ -208,6 +212,7 @@ def test_visitor_confirms_a_self_guided_tour_from_the_link(client):
 
 
 def test_visitor_cannot_confirm_a_tour_staff_must_review(client):
+    """A request that staff must review cannot be confirmed from the emailed link."""
     unit = gen_unit()
     gen_tour_type(unit.property, "guided", confirmation="staff")
     gen_agent(unit.property)
@@ -230,8 +235,6 @@ def test_manage_pages_do_not_leak_their_token(client, booked):
 
 def test_a_tour_that_has_started_can_no_longer_be_changed(client, booked):
     """An old link still shows the tour, but cancel and reschedule are refused."""
-    from portal.models.base import utcnow
-
     [tour] = tours()
     tour.starts_at = utcnow() - timedelta(minutes=5)
     tour.ends_at = utcnow() + timedelta(minutes=25)

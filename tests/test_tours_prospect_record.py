@@ -14,6 +14,8 @@ from portal.tours.assignment import record_outcome
 from tests.factories import gen_agent, gen_prospect, gen_tour_type, gen_unit
 from tests.tours_helpers import booking_data, local_slot, token_from, tours
 
+pytestmark = pytest.mark.usefixtures("fixed_clock")
+
 
 @pytest.fixture
 def listing(app):

@@ -10,7 +10,7 @@ from portal.models import TourReminder
 from portal.models.base import utcnow
 from portal.tours import reminders
 from portal.tours.booking import Contact, book_tour, cancel_tour, reschedule_tour
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.tours_helpers import emails, local_slot
 
@@ -42,6 +42,7 @@ def _reminders(tour):
 
 
 def test_booking_plans_one_reminder_per_kind(tour_type):
+    """A booking plans a pending 24-hour and 1-hour reminder."""
     start = local_slot(3)
     tour = _book(tour_type, start)
     planned = _reminders(tour)
@@ -73,6 +74,7 @@ def test_due_reminder_is_sent_once(tour_type):
 
 
 def test_cancel_cancels_pending_reminders(tour_type):
+    """After a cancel no reminder is sent, even when due."""
     start = local_slot(3)
     tour = _book(tour_type, start)
     cancel_tour(tour, now=utcnow())

@@ -59,6 +59,7 @@ def test_slots_fill_opening_hours_on_the_interval():
 
 
 def test_closed_days_and_holidays_have_no_slots():
+    """Days without opening hours and holidays offer no start times."""
     weekdays_only = {d: [(time(9), time(17))] for d in range(5)}
     assert candidate_starts(rules(opening=weekdays_only), MONDAY + timedelta(days=5)) == []
     assert candidate_starts(rules(holidays=frozenset({MONDAY})), MONDAY) == []
@@ -100,6 +101,7 @@ def test_minimum_notice_and_horizon():
 
 
 def test_self_guided_capacity_counts_down():
+    """Self-guided slots show the places left and vanish when full."""
     start = local(MONDAY, 9)
     slots = capacity_slots(rules(capacity=2), MONDAY, {start: 1, local(MONDAY, 10): 2}, EARLY)
     assert slots[0].start == start
@@ -108,17 +110,20 @@ def test_self_guided_capacity_counts_down():
 
 
 def test_agents_are_listed_in_the_given_preference_order():
+    """A slot lists its free agents in the order they were given."""
     slots = agent_slots(rules(), MONDAY, [agent(7), agent(3)], EARLY)
     assert slots[0].agent_ids == (7, 3)
 
 
 def test_nearest_alternatives_are_closest_in_time():
+    """The alternatives offered are the three slots closest to the wanted time."""
     slots = agent_slots(rules(), MONDAY, [agent()], EARLY)
     picked = nearest(slots, local(MONDAY, 12, 10))
     assert hours(picked) == ["11:30", "12:00", "12:30"]
 
 
 def test_grid_cells_cover_buffers():
+    """A tour claims the grid cells of its buffers as well as its own."""
     r = rules(buffer_before=timedelta(minutes=15), buffer_after=timedelta(minutes=15))
     cells = grid_cells(occupied(local(MONDAY, 10), r))
     assert [f"{c.astimezone(HELSINKI):%H:%M}" for c in cells] == [
@@ -168,6 +173,7 @@ def test_night_window_across_a_dst_gap_is_an_hour_shorter():
 
 
 def test_agent_window_on_a_day_off_with_partial_time_off():
+    """Partial time off cuts the agent's day into the hours before and after it."""
     windows = agent_windows(agent(time_off={MONDAY: [(time(12), time(13))]}), MONDAY, HELSINKI)
     assert windows == [
         (local(MONDAY, 9), local(MONDAY, 12)),

@@ -8,6 +8,9 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import OutboxEmail, Tour
+from portal.models.base import utcnow
+from portal.tours.booking import Contact, book_tour
+from portal.tours.tour_settings import TourSettings
 
 
 def local_slot(days_ahead: int = 2, at: time = time(10), tz: str = "Europe/Helsinki") -> datetime:
@@ -50,3 +53,12 @@ def emails(kind: str | None = None) -> list[OutboxEmail]:
 
 def token_from(location: str) -> str:
     return re.search(r"/tours/m/([A-Za-z0-9_\-]{22})", location).group(1)
+
+
+def book_and_commit(tour_type, start: datetime, email: str = "pia@example.com") -> Tour:
+    """Book ``start`` for Pia (or ``email``) now, with default settings, and commit."""
+    tour, _ = book_tour(
+        tour_type, start, Contact("Pia", email), now=utcnow(), settings=TourSettings()
+    )
+    db.session.commit()
+    return tour

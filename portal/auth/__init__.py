@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("auth", __name__, url_prefix="/auth")
-
-from portal.auth import views  # noqa: E402, F401
+"""Staff sign-in under /auth, the session loader and the role checks every staff route uses."""

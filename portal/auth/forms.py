@@ -1,3 +1,5 @@
+"""The staff sign-in form."""
+
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
@@ -7,9 +9,3 @@ class StaffLoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Sign in")
-
-
-class EmptyForm(FlaskForm):
-    """A bare POST button that still carries the CSRF token."""
-
-    submit = SubmitField("Submit")

@@ -1,9 +1,12 @@
-import sqlalchemy as sa
-from flask import Response, abort, render_template
+"""/dev/outbox: the development mailbox (every email the portal queued)."""
 
-from portal.devtools import bp
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, render_template
+
 from portal.extensions import db
 from portal.models import OutboxEmail
+
+bp = Blueprint("devtools", __name__, url_prefix="/dev")
 
 
 @bp.get("/outbox")
@@ -19,6 +22,7 @@ def outbox():
 
 @bp.get("/outbox/<int:email_id>")
 def outbox_email(email_id: int):
+    """One queued email: headers, text part and attachments."""
     email = db.get_or_404(OutboxEmail, email_id)
     return render_template("devtools/outbox_email.html", email=email)
 
@@ -38,6 +42,7 @@ def outbox_email_html(email_id: int):
 
 @bp.get("/outbox/<int:email_id>/attachments/<int:index>")
 def outbox_attachment(email_id: int, index: int):
+    """One attachment (e.g. the tour's .ics) as a download."""
     email = db.get_or_404(OutboxEmail, email_id)
     if not 0 <= index < len(email.attachments):
         abort(404)

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("home", __name__)
-
-from portal.home import views  # noqa: E402, F401
+"""The home page and the /healthz check."""

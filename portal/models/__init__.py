@@ -1,16 +1,6 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
 from portal.geo.modes import COMMUTE_MODES
-from portal.models.availability import (
-    GRID_MINUTES,
-    TOUR_KINDS,
-    AgentHours,
-    AgentOverride,
-    OpeningHours,
-    PropertyAgent,
-    PropertyHoliday,
-    TourType,
-)
 from portal.models.geo import (
     BuildingAccess,
     GeoAddress,
@@ -36,16 +26,21 @@ from portal.models.prospect import (
     PriorityVersion,
     Prospect,
 )
-from portal.models.staff import STAFF_ROLES, StaffUser
+from portal.models.staff import STAFF_ROLES, AgentHours, AgentOverride, PropertyAgent, StaffUser
 from portal.models.tour import (
     ACTIVE_STATUSES,
+    GRID_MINUTES,
     TOUR_CONTACT_CHANNELS,
+    TOUR_KINDS,
     TOUR_STATUSES,
+    OpeningHours,
+    PropertyHoliday,
     SlotCapacity,
     SlotClaim,
     Tour,
     TourReminder,
     TourStatusChange,
+    TourType,
 )
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
+from portal.models.base import column_in
 
 if TYPE_CHECKING:
     from portal.models.property import Property
@@ -17,10 +18,7 @@ MEDIA_KINDS = ("photo", "floor_plan", "window_view", "virtual_tour", "video")
 class Media(db.Model):
     __tablename__ = "media"
     __table_args__ = (
-        sa.CheckConstraint(
-            "kind IN ('photo', 'floor_plan', 'window_view', 'virtual_tour', 'video')",
-            name="kind_known",
-        ),
+        sa.CheckConstraint(column_in("kind", MEDIA_KINDS), name="kind_known"),
         # A window view only means something with the room and floor it was taken from.
         sa.CheckConstraint(
             "kind != 'window_view' OR (room IS NOT NULL AND floor IS NOT NULL)",

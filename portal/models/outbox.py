@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, column_in, utcnow
 
 OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
 
@@ -14,9 +14,7 @@ OUTBOX_STATUSES = ("queued", "sending", "sent", "failed")
 class OutboxEmail(db.Model):
     __tablename__ = "outbox_email"
     __table_args__ = (
-        sa.CheckConstraint(
-            "status IN ('queued', 'sending', 'sent', 'failed')", name="status_known"
-        ),
+        sa.CheckConstraint(column_in("status", OUTBOX_STATUSES), name="status_known"),
         sa.Index("ix_outbox_email_due", "status", "next_attempt_at"),
     )
 

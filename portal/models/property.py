@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, column_in, utcnow
 
 if TYPE_CHECKING:
     from portal.models.media import Media
@@ -81,9 +81,7 @@ class InternetService(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("property_id", "provider", "technology"),
         sa.CheckConstraint("max_down_mbps > 0 AND max_up_mbps > 0", name="speeds_positive"),
-        sa.CheckConstraint(
-            "technology IN ('fibre', 'cable', 'dsl', '5g', '4g')", name="technology_known"
-        ),
+        sa.CheckConstraint(column_in("technology", INTERNET_TECHNOLOGIES), name="technology_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,23 +1,26 @@
-"""Staff accounts: leasing agents, marketers and admins sign in with a password."""
+"""Staff accounts and the agents' side of tours: where they lead tours and when they work.
 
-from datetime import datetime
+Leasing agents, marketers and admins sign in with a password. An agent's weekly hours
+and dated overrides are in the time zone of the property shown.
+"""
+
+from datetime import date, datetime, time
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, column_in, utcnow
 
 STAFF_ROLES = ("agent", "marketer", "admin")
+OVERRIDE_KINDS = ("off", "extra")
 
 
 class StaffUser(UserMixin, db.Model):
     __tablename__ = "staff_user"
-    __table_args__ = (
-        sa.CheckConstraint("role IN ('agent', 'marketer', 'admin')", name="role_known"),
-    )
+    __table_args__ = (sa.CheckConstraint(column_in("role", STAFF_ROLES), name="role_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
@@ -43,3 +46,59 @@ class StaffUser(UserMixin, db.Model):
 
     def has_role(self, *roles: str) -> bool:
         return self.role == "admin" or self.role in roles
+
+
+class PropertyAgent(db.Model):
+    """An agent who leads tours at a property."""
+
+    __tablename__ = "property_agent"
+    __table_args__ = (sa.UniqueConstraint("property_id", "staff_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
+    staff_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+
+    staff: Mapped[StaffUser] = relationship()
+
+
+class AgentHours(db.Model):
+    """An agent's weekly working window, in the time zone of the property shown."""
+
+    __tablename__ = "agent_hours"
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        sa.CheckConstraint("starts < ends", name="starts_before_ends"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int]
+    starts: Mapped[time]
+    ends: Mapped[time]
+
+
+class AgentOverride(db.Model):
+    """A dated exception: time off (the whole day when no times are given) or extra hours."""
+
+    __tablename__ = "agent_override"
+    __table_args__ = (
+        sa.CheckConstraint(column_in("kind", OVERRIDE_KINDS), name="kind_known"),
+        sa.CheckConstraint(
+            "(starts IS NULL AND ends IS NULL AND kind = 'off') OR "
+            "(starts IS NOT NULL AND ends IS NOT NULL AND starts < ends)",
+            name="window_valid",
+        ),
+        sa.Index("ix_agent_override_staff_day", "staff_id", "day"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_user.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    kind: Mapped[str] = mapped_column(sa.String(8))
+    starts: Mapped[time | None]
+    ends: Mapped[time | None]
+    note: Mapped[str] = mapped_column(sa.String(120), default="")

@@ -1,7 +1,8 @@
-"""Booked tours, their history, reminders, and the rows that make double-booking impossible.
+"""Tours: the tour types a property offers, when it opens, booked tours and their history.
 
-Two database guarantees back every path that makes a tour active (book, reschedule,
-confirm, reassign):
+Every length here is in minutes and a multiple of ``GRID_MINUTES``: tours occupy whole
+grid cells. Two database guarantees back every path that makes a tour active (book,
+reschedule, confirm, reassign):
 
 * ``SlotClaim``: an agent-led tour claims every grid cell it occupies, buffers
   included, and ``(agent_id, cell_start)`` is unique, so two overlapping tours of
@@ -10,22 +11,24 @@ confirm, reassign):
   ``UPDATE ... WHERE booked < capacity`` may increase, with a CHECK as a backstop.
 """
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, column_in, utcnow
 
 if TYPE_CHECKING:
-    from portal.models.availability import TourType
     from portal.models.property import Property
     from portal.models.prospect import Prospect
     from portal.models.staff import StaffUser
     from portal.models.unit import Unit
 
+GRID_MINUTES = 15
+TOUR_KINDS = ("guided", "self_guided", "video")
+CONFIRMATION_MODES = ("instant", "staff", "visitor")
 TOUR_STATUSES = (
     "requested",
     "confirmed",
@@ -41,15 +44,96 @@ TOUR_CONTACT_CHANNELS = ("email", "phone", "sms")
 REMINDER_STATUSES = ("pending", "sent", "skipped", "cancelled")
 
 
-def _in(column: str, values: tuple[str, ...]) -> str:
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+def _on_grid(column: str) -> sa.CheckConstraint:
+    return sa.CheckConstraint(f"{column} >= 0 AND {column} % {GRID_MINUTES} = 0", name=column)
+
+
+class TourType(db.Model):
+    """One way to see a property, with its own length, spacing and booking policy."""
+
+    __tablename__ = "tour_type"
+    __table_args__ = (
+        sa.UniqueConstraint("property_id", "kind"),
+        sa.CheckConstraint(column_in("kind", TOUR_KINDS), name="kind_known"),
+        sa.CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        sa.CheckConstraint("interval_minutes > 0", name="interval_positive"),
+        sa.CheckConstraint("capacity >= 1", name="capacity_positive"),
+        sa.CheckConstraint("horizon_days >= 1", name="horizon_positive"),
+        sa.CheckConstraint(
+            column_in("confirmation", CONFIRMATION_MODES), name="confirmation_known"
+        ),
+        sa.CheckConstraint("hold_hours >= 1", name="hold_positive"),
+        _on_grid("duration_minutes"),
+        _on_grid("interval_minutes"),
+        _on_grid("buffer_before_minutes"),
+        _on_grid("buffer_after_minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(16))
+    name: Mapped[str] = mapped_column(sa.String(80))
+    description: Mapped[str] = mapped_column(sa.String(300), default="")
+    duration_minutes: Mapped[int] = mapped_column(default=30)
+    interval_minutes: Mapped[int] = mapped_column(default=30)
+    buffer_before_minutes: Mapped[int] = mapped_column(default=0)
+    buffer_after_minutes: Mapped[int] = mapped_column(default=0)
+    min_notice_minutes: Mapped[int] = mapped_column(default=120)
+    horizon_days: Mapped[int] = mapped_column(default=21)
+    # Self-guided tours only: how many parties may start at the same time.
+    capacity: Mapped[int] = mapped_column(default=1)
+    # instant: confirmed at once; staff: an agent reviews the request; visitor: the
+    # visitor confirms from the link emailed to them (verifies the address, e.g. before
+    # a self-guided door code). A request holds its slot until confirmed or expired.
+    confirmation: Mapped[str] = mapped_column(sa.String(8), default="instant")
+    hold_hours: Mapped[int] = mapped_column(default=24)
+    active: Mapped[bool] = mapped_column(default=True)
+
+    @property
+    def needs_agent(self) -> bool:
+        return self.kind != "self_guided"
+
+    # Declared last: the name `property` would shadow the builtin decorator above it.
+    property: Mapped["Property"] = relationship()
+
+
+class OpeningHours(db.Model):
+    """A window when the property shows homes, in its local wall-clock time."""
+
+    __tablename__ = "opening_hours"
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        sa.CheckConstraint("opens < closes", name="opens_before_closes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("property.id", ondelete="CASCADE"), index=True
+    )
+    weekday: Mapped[int]  # Monday is 0, as in date.weekday()
+    opens: Mapped[time]
+    closes: Mapped[time]
+
+
+class PropertyHoliday(db.Model):
+    """A local date on which the property offers no tours at all."""
+
+    __tablename__ = "property_holiday"
+    __table_args__ = (sa.UniqueConstraint("property_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    name: Mapped[str] = mapped_column(sa.String(80), default="")
 
 
 class Tour(db.Model):
     __tablename__ = "tour"
     __table_args__ = (
-        sa.CheckConstraint(_in("status", TOUR_STATUSES), name="status_known"),
-        sa.CheckConstraint(_in("contact_channel", TOUR_CONTACT_CHANNELS), name="channel_known"),
+        sa.CheckConstraint(column_in("status", TOUR_STATUSES), name="status_known"),
+        sa.CheckConstraint(
+            column_in("contact_channel", TOUR_CONTACT_CHANNELS), name="channel_known"
+        ),
         sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         sa.Index("ix_tour_agent_starts", "agent_id", "starts_at"),
         sa.Index("ix_tour_status_expires", "status", "expires_at"),
@@ -85,7 +169,7 @@ class Tour(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    tour_type: Mapped["TourType"] = relationship()
+    tour_type: Mapped[TourType] = relationship()
     unit: Mapped["Unit | None"] = relationship()
     agent: Mapped["StaffUser | None"] = relationship()
     prospect: Mapped["Prospect"] = relationship()
@@ -155,7 +239,7 @@ class TourReminder(db.Model):
     __tablename__ = "tour_reminder"
     __table_args__ = (
         sa.UniqueConstraint("tour_id", "kind"),
-        sa.CheckConstraint(_in("status", REMINDER_STATUSES), name="status_known"),
+        sa.CheckConstraint(column_in("status", REMINDER_STATUSES), name="status_known"),
         sa.Index("ix_tour_reminder_due", "status", "due_at"),
     )
 

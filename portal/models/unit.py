@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.base import UTCDateTime, utcnow
+from portal.models.base import UTCDateTime, column_in, utcnow
 
 if TYPE_CHECKING:
     from portal.models.media import Media
@@ -26,9 +26,7 @@ class Unit(db.Model):
         sa.CheckConstraint("bathrooms >= 1", name="bathrooms_min"),
         sa.CheckConstraint("area_m2 > 0", name="area_positive"),
         sa.CheckConstraint("rent_eur > 0", name="rent_positive"),
-        sa.CheckConstraint(
-            "status IN ('available', 'reserved', 'leased', 'off_market')", name="status_known"
-        ),
+        sa.CheckConstraint(column_in("status", UNIT_STATUSES), name="status_known"),
         sa.Index("ix_unit_search", "status", "rent_eur"),
         # Commute search counts and prices listings per building, and fetches the
         # listings of a batch of buildings: both read this index alone.

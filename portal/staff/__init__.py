@@ -1,5 +1,5 @@
-from flask import Blueprint
+"""The staff area under /staff: agents' tours and working hours, admins' tour set-up.
 
-bp = Blueprint("staff", __name__, url_prefix="/staff")
-
-from portal.staff import availability, tour_settings, tours, views  # noqa: E402, F401
+One blueprint (``portal.staff.views``) split into a file per page; the pages validate,
+call one service in ``portal.tours`` and commit.
+"""

@@ -13,8 +13,8 @@ from portal.extensions import db
 from portal.models import PropertyAgent, SlotClaim, StaffUser, Tour
 from portal.prospects.tour_events import tour_completed
 from portal.tours import claims, notices
-from portal.tours.availability import rules_for
 from portal.tours.booking import BookingError, TourClosed, record_status
+from portal.tours.free_slots import rules_for
 from portal.tours.slots import grid_cells, occupied
 
 

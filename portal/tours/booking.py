@@ -18,9 +18,10 @@ from portal.models import Tour, TourStatusChange, TourType, Unit
 from portal.prospects.records import find_or_create_prospect
 from portal.prospects.tour_events import tour_answers_given, tour_booked
 from portal.tours import claims, notices, reminders
-from portal.tours.availability import rules_for, slots_by_day
-from portal.tours.settings import TourSettings
+from portal.tours.free_slots import rules_for, slots_by_day
+from portal.tours.manage_links import new_token
 from portal.tours.slots import Slot, bookable, candidate_starts, nearest
+from portal.tours.tour_settings import TourSettings
 
 
 class BookingError(Exception):
@@ -157,7 +158,7 @@ def book_tour(
         raise
     review = tour_type.confirmation != "instant"
     tour = Tour(
-        token=secrets.token_urlsafe(16),
+        token=new_token(),
         uid=f"{uuid.uuid4().hex}@doorstep",
         idempotency_key=idempotency_key or None,
         property_id=tour_type.property_id,

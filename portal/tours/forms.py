@@ -1,4 +1,4 @@
-"""Booking, "what matters to you", reschedule and cancel forms (pages and API alike)."""
+"""Booking, "what matters to you" and reschedule forms (pages and API alike)."""
 
 from datetime import UTC, datetime
 
@@ -40,10 +40,6 @@ def parse_instant(value: str | None) -> datetime | None:
     except ValueError:
         return None
     return parsed.astimezone(UTC) if parsed.tzinfo else None
-
-
-def field_errors(form: FlaskForm) -> dict[str, list[str]]:
-    return {name: list(errors) for name, errors in form.errors.items()}
 
 
 class StartField(HiddenField):
@@ -90,7 +86,7 @@ class BookingForm(FlaskForm):
             raise ValidationError("Give a phone number so we can call or text you.")
 
 
-def contact_from(form: BookingForm, answers: "PrioritiesForm | None" = None) -> Contact:
+def contact_from(form: BookingForm, answers: "BookingAnswersForm | None" = None) -> Contact:
     """The visitor's validated contact details (and optional answers) for ``book_tour``."""
     return Contact(
         name=form.name.data.strip(),
@@ -102,7 +98,9 @@ def contact_from(form: BookingForm, answers: "PrioritiesForm | None" = None) -> 
     )
 
 
-class PrioritiesForm(FlaskForm):
+class BookingAnswersForm(FlaskForm):
+    """The booking's optional "what matters to you" step (feeds the prospect's priorities)."""
+
     priorities = SelectMultipleField(
         "What matters most to you in a new home?",
         choices=PRIORITY_CHOICES,
@@ -115,7 +113,3 @@ class PrioritiesForm(FlaskForm):
 
 class RescheduleForm(FlaskForm):
     start = StartField()
-
-
-class EmptyForm(FlaskForm):
-    """A bare POST button that still carries the CSRF token."""

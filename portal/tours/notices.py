@@ -14,7 +14,7 @@ from portal.mail.render import render_email
 from portal.models import Tour
 from portal.models.base import utcnow
 from portal.tours.calendar import tour_calendar
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings, current_tour_settings
 
 SUBJECTS = {
     "confirmed": "Your tour of {place} is booked",
@@ -52,7 +52,7 @@ def queue(
     key: str = "",
 ) -> None:
     now = now or utcnow()
-    settings = settings or TourSettings.from_config(current_app.config)
+    settings = settings or current_tour_settings()
     link = manage_url(tour)
     ics = tour_calendar(tour, manage_url=link, organizer=current_app.config["MAIL_FROM"], now=now)
     method = "REQUEST" if tour.is_active else "CANCEL"

@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.models import ACTIVE_STATUSES, Tour, TourReminder
 from portal.prospects.preferences import may_contact, preferences_of
 from portal.tours import notices
-from portal.tours.settings import TourSettings
+from portal.tours.tour_settings import TourSettings
 
 log = logging.getLogger(__name__)
 

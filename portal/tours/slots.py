@@ -52,12 +52,6 @@ class Slot:
     agent_ids: tuple[int, ...] = ()  # free agents, least preferred last
     remaining: int = 0  # self-guided places left
 
-    def local_start(self, tz: ZoneInfo) -> datetime:
-        return self.start.astimezone(tz)
-
-    def local_end(self, tz: ZoneInfo) -> datetime:
-        return self.end.astimezone(tz)
-
 
 def local_instant(day: date, at: time, tz: ZoneInfo) -> datetime | None:
     """The UTC instant of a local wall-clock time, or None if it does not exist that day."""

@@ -2,16 +2,16 @@
 
 from datetime import date, timedelta
 
-from flask import abort, current_app, jsonify, request, url_for
+from flask import abort, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from portal.api.views import bp
 from portal.errors import api_error
 from portal.extensions import db, limiter
+from portal.forms import field_errors
 from portal.listings.services import get_listing
 from portal.models import TOUR_KINDS, Tour
 from portal.models.base import utcnow
-from portal.tours.availability import booking_window, slots_by_day
 from portal.tours.booking import (
     BookingError,
     SlotTaken,
@@ -21,20 +21,22 @@ from portal.tours.booking import (
     reschedule_tour,
 )
 from portal.tours.forms import (
+    BookingAnswersForm,
     BookingForm,
-    PrioritiesForm,
     RescheduleForm,
     contact_from,
-    field_errors,
 )
+from portal.tours.free_slots import booking_window, slots_by_day
+from portal.tours.manage_links import tour_by_token, tour_or_404
 from portal.tours.notices import access_code_released, manage_url
-from portal.tours.services import tour_by_token, tour_type_for
-from portal.tours.settings import TourSettings
+from portal.tours.setup import tour_type_for
 from portal.tours.slots import Slot
+from portal.tours.tour_settings import current_tour_settings
 from portal.tours.transaction import commit_booking
 
 MAX_RANGE_DAYS = 31
 POST_LIMIT = "20/minute;200/day"
+NO_TOUR = "No tour with that token."
 
 
 def slot_json(slot: Slot, tz_name: str, needs_agent: bool) -> dict:
@@ -55,7 +57,7 @@ def tour_json(tour: Tour) -> dict:
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(tour.property.time_zone)
-    settings = TourSettings.from_config(current_app.config)
+    settings = current_tour_settings()
     released = access_code_released(tour, utcnow(), settings)
     return {
         "status": tour.status,
@@ -101,9 +103,9 @@ def _formdata(body: dict) -> MultiDict:
     return MultiDict(pairs)
 
 
-def _answers_form(body: dict) -> PrioritiesForm:
+def _answers_form(body: dict) -> BookingAnswersForm:
     answers = {"priorities": body.get("priorities", []), "note": body.get("priorities_note", "")}
-    return PrioritiesForm(formdata=_formdata(answers), meta={"csrf": False})
+    return BookingAnswersForm(formdata=_formdata(answers), meta={"csrf": False})
 
 
 def _taken(exc: SlotTaken, tz_name: str, needs_agent: bool):
@@ -201,7 +203,7 @@ def create_tour():
             422, "invalid_booking", "Some fields are not valid.", field_errors(priorities)
         )
     contact = contact_from(form, priorities)
-    settings = TourSettings.from_config(current_app.config)
+    settings = current_tour_settings()
     try:
         tour, created = commit_booking(
             lambda: book_tour(
@@ -221,23 +223,16 @@ def create_tour():
     return jsonify({"token": tour.token, "tour": tour_json(tour)}), 201 if created else 200
 
 
-def _tour_or_404(token: str) -> Tour:
-    tour = tour_by_token(token)
-    if tour is None:
-        abort(404, description="No tour with that token.")
-    return tour
-
-
 @bp.get("/tours/<token>")
 def get_tour(token: str):
-    return jsonify(tour_json(_tour_or_404(token)))
+    return jsonify(tour_json(tour_or_404(token, NO_TOUR)))
 
 
 @bp.post("/tours/<token>")
 @limiter.limit(POST_LIMIT)
 def update_tour(token: str):
     """Update the "what matters to you" answers of a tour."""
-    tour = _tour_or_404(token)
+    tour = tour_or_404(token, NO_TOUR)
     body = _json_body()
     form = _answers_form(body)
     if not form.validate():
@@ -250,11 +245,11 @@ def update_tour(token: str):
 @bp.post("/tours/<token>/reschedule")
 @limiter.limit(POST_LIMIT)
 def reschedule_tour_api(token: str):
-    tour = _tour_or_404(token)
+    tour = tour_or_404(token, NO_TOUR)
     form = RescheduleForm(formdata=_formdata(_json_body()), meta={"csrf": False})
     if not form.validate():
         return api_error(422, "invalid_booking", "Some fields are not valid.", field_errors(form))
-    settings = TourSettings.from_config(current_app.config)
+    settings = current_tour_settings()
     try:
         commit_booking(
             lambda: reschedule_tour(
@@ -271,7 +266,7 @@ def reschedule_tour_api(token: str):
 @bp.post("/tours/<token>/cancel")
 @limiter.limit(POST_LIMIT)
 def cancel_tour_api(token: str):
-    _tour_or_404(token)
+    tour_or_404(token, NO_TOUR)
     try:
         commit_booking(lambda: cancel_tour(tour_by_token(token), now=utcnow()))
     except BookingError as exc:

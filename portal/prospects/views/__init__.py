@@ -4,9 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("prospects", __name__, url_prefix="/me")
 
-# The page modules add their routes to ``bp``; cli adds `flask prospects purge` to its
-# command group (until the command moves into portal/cli/).
-from portal.prospects import cli  # noqa: E402, F401
+# The page modules add their routes to ``bp``.
 from portal.prospects.views import (  # noqa: E402, F401
     account,
     priorities,

@@ -1,0 +1,135 @@
+"""The staff area's forms: weekly hours (an agent's or a property's), overrides, tour set-up."""
+
+import calendar
+from collections.abc import Iterable
+from datetime import time
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from portal.models import GRID_MINUTES
+
+WEEKDAYS = list(calendar.day_name)  # Monday first, as date.weekday()
+
+
+class WeeklyHoursForm(FlaskForm):
+    """One optional start and end per weekday; leave both empty for a day off."""
+
+    @classmethod
+    def filled(cls, rows: Iterable[tuple[int, time, time]]) -> "WeeklyHoursForm":
+        """A form showing the stored windows, given as (weekday, start, end)."""
+        form = cls(formdata=None)
+        for weekday, starts, ends in rows:
+            form[f"starts_{weekday}"].data = starts
+            form[f"ends_{weekday}"].data = ends
+        return form
+
+    def windows(self) -> dict[int, tuple]:
+        """The filled-in days as weekday -> (start, end)."""
+        return {
+            d: (self[f"starts_{d}"].data, self[f"ends_{d}"].data)
+            for d in range(7)
+            if self[f"starts_{d}"].data
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for d in range(7):
+            starts, ends = self[f"starts_{d}"], self[f"ends_{d}"]
+            if bool(starts.data) != bool(ends.data):
+                ends.errors = [*ends.errors, "Give both a start and an end, or neither."]
+                ok = False
+            elif starts.data and starts.data >= ends.data:
+                ends.errors = [*ends.errors, "The end must be after the start."]
+                ok = False
+        return ok
+
+
+for _day, _name in enumerate(WEEKDAYS):
+    setattr(WeeklyHoursForm, f"starts_{_day}", TimeField(f"{_name} from", [Optional()]))
+    setattr(WeeklyHoursForm, f"ends_{_day}", TimeField(f"{_name} until", [Optional()]))
+
+
+class OverrideForm(FlaskForm):
+    day = DateField("Date", validators=[DataRequired()])
+    kind = SelectField(
+        "Kind",
+        choices=[SelectChoice("off", "Time off"), SelectChoice("extra", "Extra hours")],
+        default="off",
+    )
+    starts = TimeField("From (empty: the whole day off)", validators=[Optional()])
+    ends = TimeField("Until", validators=[Optional()])
+    note = StringField("Note", validators=[Optional(), Length(max=120)])
+
+    def validate_ends(self, field):
+        if bool(self.starts.data) != bool(field.data):
+            raise ValidationError("Give both times, or neither for a whole day off.")
+        if field.data and self.starts.data >= field.data:
+            raise ValidationError("The end must be after the start.")
+        if not field.data and self.kind.data == "extra":
+            raise ValidationError("Extra hours need a start and an end.")
+
+
+CONFIRMATION_CHOICES = [
+    SelectChoice("instant", "Instant: confirmed at once"),
+    SelectChoice("staff", "Staff review: an agent confirms each request"),
+    SelectChoice("visitor", "Visitor confirms from the emailed link"),
+]
+
+
+class OnGrid:
+    """Minutes must be a multiple of the booking grid (15), so tours claim whole cells."""
+
+    def __call__(self, form, field):
+        if field.data is not None and field.data % GRID_MINUTES:
+            raise ValidationError(f"Use a multiple of {GRID_MINUTES} minutes.")
+
+
+def _minutes(label: str, low: int, high: int) -> IntegerField:
+    return IntegerField(
+        label,
+        validators=[DataRequired() if low else Optional(), NumberRange(low, high), OnGrid()],
+        default=low,
+    )
+
+
+class TourTypeForm(FlaskForm):
+    duration_minutes = _minutes("Length (minutes)", 15, 240)
+    interval_minutes = _minutes("A slot every (minutes)", 15, 240)
+    buffer_before_minutes = _minutes("Buffer before (minutes)", 0, 120)
+    buffer_after_minutes = _minutes("Buffer after (minutes)", 0, 120)
+    min_notice_minutes = IntegerField(
+        "Minimum notice (minutes)", validators=[Optional(), NumberRange(0, 10080)], default=0
+    )
+    horizon_days = IntegerField(
+        "Bookable this many days ahead", validators=[DataRequired(), NumberRange(1, 365)]
+    )
+    capacity = IntegerField(
+        "Parties per slot (self-guided)", validators=[DataRequired(), NumberRange(1, 50)]
+    )
+    confirmation = SelectField("Confirmation", choices=CONFIRMATION_CHOICES)
+    hold_hours = IntegerField(
+        "Unconfirmed requests expire after (hours)",
+        validators=[DataRequired(), NumberRange(1, 168)],
+    )
+    active = BooleanField("Offered")
+
+
+class ConfirmationSwitchForm(FlaskForm):
+    """The per-property switch: one confirmation mode for every tour type at once."""
+
+    confirmation = SelectField("Confirmation for all tour types", choices=CONFIRMATION_CHOICES)
+
+
+class HolidayForm(FlaskForm):
+    day = DateField("Date", validators=[DataRequired()])
+    name = StringField("Name", validators=[Optional(), Length(max=80)])
