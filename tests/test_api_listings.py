@@ -86,3 +86,38 @@ def test_unknown_listing_is_json_404(client, spec):
     response = client.get("/api/v1/listings/424242")
     assert response.status_code == 404
     _validator(spec, _response_schema(spec, "/listings/{id}", "404")).validate(response.json)
+
+
+@pytest.mark.parametrize("per_page", [1, 5, 100])
+def test_per_page_sets_the_page_size(client, demo, spec, per_page):
+    """per_page (1-100) sizes the page; the answer still matches the document."""
+    body = client.get(f"/api/v1/listings?per_page={per_page}").json
+    assert body["per_page"] == per_page
+    assert len(body["items"]) == min(per_page, body["total"])
+    assert body["pages"] == -(-body["total"] // per_page)
+    assert not list(_validator(spec, "ListingPage").iter_errors(body))
+
+
+def test_per_page_defaults_to_twelve(client, demo):
+    """Without per_page a page holds 12 listings, as before."""
+    assert client.get("/api/v1/listings").json["per_page"] == 12
+
+
+@pytest.mark.parametrize("value", ["0", "101", "-3", "abc", "99999999999999999999", "1.5"])
+def test_per_page_outside_the_range_is_400_naming_it(client, spec, value):
+    """A per_page outside 1-100 (or not a number) answers 400 with the field named."""
+    response = client.get(f"/api/v1/listings?per_page={value}")
+    assert response.status_code == 400
+    assert "per_page" in response.json["error"]["fields"]
+    assert not list(_validator(spec, "Error").iter_errors(response.json))
+
+
+def test_per_page_is_in_the_document(spec):
+    """The OpenAPI document describes per_page with its bounds and default."""
+    params = {p["name"]: p for p in spec["paths"]["/listings"]["get"]["parameters"]}
+    assert params["per_page"]["schema"] == {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 100,
+        "default": 12,
+    }

@@ -95,6 +95,11 @@ def location_json(location) -> dict:
         "lat": round(location.latitude, 7),
         "lon": round(location.longitude, 7),
         "match": raw.get("match", "exact"),
+        "region": raw.get("region") or None,
+        "city": raw.get("city") or None,
+        "unit": raw.get("unit") or None,
+        "used": {k: v for k, v in (raw.get("used") or {}).items() if isinstance(v, str)},
+        "ignored": [p for p in raw.get("ignored") or [] if isinstance(p, str)],
     }
 
 

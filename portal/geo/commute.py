@@ -16,6 +16,7 @@ from portal.geo.modes import COMMUTE_MODES
 from portal.geo.regions import (
     forget_destinations,
     region_covering,
+    remember_building_access,
     routing_engine,
     transit_estimator,
 )
@@ -93,6 +94,7 @@ def snap_metres(
     None for homes the engine has not snapped yet (0 m is then still a bound); the
     destination is snapped now if need be, in a one-point call.
     """
+    remember_building_access(region, settings)
     engine = routing_engine(region, settings)
     network_mode = "walk" if mode == "transit" else mode  # transit trips start on foot
     (known,) = engine.known_snaps([destination], network_mode)
@@ -115,11 +117,32 @@ def prepare_transit_access(homes: list[LatLon], region: GeoRegion, settings: Geo
     """Route the homes' walks to nearby stops up front; they do not depend on the destination."""
     prepare = getattr(transit_estimator(region, settings), "prepare_access", None)
     if prepare is not None:
-        prepare([h for h in dict.fromkeys(homes) if region.covers(*h)])
+        outline = region.outline
+        prepare([h for h in dict.fromkeys(homes) if outline.contains(*h)])
 
 
 _cache: "OrderedDict[tuple, dict[LatLon, CommuteResult]]" = OrderedDict()
 _cache_lock = threading.Lock()
+
+
+_bounds: "OrderedDict[tuple, dict[LatLon, float]]" = OrderedDict()
+
+
+def destination_bounds(
+    region: GeoRegion, destination: LatLon, mode: str, wait: float
+) -> dict[LatLon, float]:
+    """The lower bounds (seconds) worked out for trips to ``destination``, by home; fill it.
+
+    Kept like the answers: per region import, destination point and mode, for the last
+    CACHE_DESTINATIONS destinations, so a repeated search skips the straight-line work.
+    """
+    key = (region.data_dir, mode, round(destination[0], 6), round(destination[1], 6), wait)
+    with _cache_lock:
+        known = _bounds.setdefault(key, {})
+        _bounds.move_to_end(key)
+        while len(_bounds) > CACHE_DESTINATIONS:
+            _bounds.popitem(last=False)
+    return known
 
 
 def clear_cache() -> None:
@@ -130,6 +153,7 @@ def clear_cache() -> None:
     """
     with _cache_lock:
         _cache.clear()
+        _bounds.clear()
     forget_destinations()
 
 
@@ -155,7 +179,8 @@ def commute_batch(
         _cache.move_to_end(key)
         while len(_cache) > CACHE_DESTINATIONS:
             _cache.popitem(last=False)
-    wanted = [o for o in dict.fromkeys(origins) if o not in known and region.covers(*o)]
+    outline = region.outline
+    wanted = [o for o in dict.fromkeys(origins) if o not in known and outline.contains(*o)]
     if wanted:
         if mode == "transit":
             estimator = transit_estimator(region, settings)

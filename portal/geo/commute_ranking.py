@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from portal.geo.commute import (
     CommuteResult,
     commute_batch,
+    destination_bounds,
     lower_bound_seconds,
     minutes_from_seconds,
     prepare_transit_access,
@@ -69,38 +70,60 @@ def rank_buildings(
     :param sort: ``commute`` (quickest first, then cheapest) or ``rent``.
     """
     region = region_covering(*destination)
+    results: dict[int, CommuteResult] = {}
     wait = 0.0
     if mode == "transit" and region is not None:
         wait = transit_shortest_wait(destination, settings, region)
-        prepare_transit_access([b.home for b in buildings], region, settings)
-    homes_m: list[float | None] = [0.0] * len(buildings)
+    # Bounds already worked out for this destination (the next page, another filter);
+    # a home with a bound is inside the region.
+    memo = destination_bounds(region, destination, mode, wait) if region is not None else {}
+    if region is not None:
+        # Buildings in another region (or off this one's streets) have no trip to route.
+        outline = region.outline
+        inside = [b for b in buildings if b.home in memo or outline.contains(*b.home)]
+        if len(inside) < len(buildings):
+            kept = {b.property_id for b in inside}
+            results.update(
+                (b.property_id, CommuteResult(mode, "outside_coverage"))
+                for b in buildings
+                if b.property_id not in kept
+            )
+    else:
+        inside = buildings
+    fresh = [b for b in inside if b.home not in memo]
+    if mode == "transit" and region is not None and fresh:
+        prepare_transit_access([b.home for b in fresh], region, settings)
+    homes_m: list[float | None] = [0.0] * len(fresh)
     destination_m = 0.0
-    if region is not None and buildings:
+    if region is not None and fresh:
         homes_m, destination_m = snap_metres(
-            [b.home for b in buildings], destination, mode, settings, region
+            [b.home for b in fresh], destination, mode, settings, region
         )
-    results: dict[int, CommuteResult] = {}
 
     def route(batch: list[Building]) -> None:
         answers = commute_batch([b.home for b in batch], destination, mode, settings, region)
         results.update((b.property_id, r) for b, r in zip(batch, answers, strict=True))
 
-    unknown = [b for b, snapped in zip(buildings, homes_m, strict=True) if snapped is None]
+    unknown = [b for b, snapped in zip(fresh, homes_m, strict=True) if snapped is None]
     if unknown:
         # Buildings the engine has never snapped (a new process, new buildings) are
         # routed now, once: their walk to the street then tightens every later bound.
         route(unknown)
-    bounds = {
-        b.property_id: lower_bound_seconds(
+    bounds = {b.property_id: memo[b.home] for b in inside if b.home in memo}
+    for b, snapped in zip(fresh, homes_m, strict=True):
+        bound = lower_bound_seconds(
             b.home, destination, mode, wait, (snapped or 0.0) + destination_m
         )
-        for b, snapped in zip(buildings, homes_m, strict=True)
-    }
+        bounds[b.property_id] = bound
+        if snapped is not None and region is not None:
+            memo[b.home] = bound  # with the snap known it never changes for this import
+    outside = [b for b in buildings if b.property_id not in bounds]
     if max_minutes:
         # A trip rounds to max_minutes up to (max_minutes + 0.5) minutes.
         limit = (max_minutes + 0.5) * 60
-        buildings = [b for b in buildings if bounds[b.property_id] < limit]
-    order = sorted(buildings, key=lambda b: (bounds[b.property_id], b.property_id))
+        inside = [b for b in inside if bounds[b.property_id] < limit]
+        outside = []
+    order = sorted(inside, key=lambda b: (bounds[b.property_id], b.property_id))
 
     rest = order
     if sort == "commute" and not max_minutes and not _cannot_prune(order, bounds, wanted):
@@ -115,7 +138,7 @@ def rank_buildings(
     rest = [b for b in rest if b.property_id not in results]
     if rest:
         route(rest)
-    routed = [b for b in order if b.property_id in results]
+    routed = [b for b in order if b.property_id in results] + outside
     if max_minutes:
         routed = [
             b

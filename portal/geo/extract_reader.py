@@ -106,6 +106,7 @@ class _Collector:
                     "housenumber": number.strip(),
                     "postcode": tags.get("addr:postcode") or "",
                     "city": tags.get("addr:city") or "",
+                    "country": tags.get("addr:country") or "",
                     "lat": lat,
                     "lon": lon,
                 }

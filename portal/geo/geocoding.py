@@ -12,8 +12,9 @@ from geopy.exc import GeopyError
 from geopy.geocoders import get_geocoder_for_service
 from geopy.location import Location
 
+from portal.geo.address_query import clean, parse_address
 from portal.geo.gazetteer import LocalGazetteer
-from portal.geo.regions import region_covering
+from portal.geo.regions import covered_area_names, region_covering
 from portal.geo.settings import GeoSettings
 
 MAX_QUERY = 200
@@ -65,7 +66,11 @@ def _label(location: Location) -> str:
 
 
 def resolve_address(query: str, settings: GeoSettings, geocoder=None) -> GeocodeOutcome:
-    """Geocode ``query`` (an address or "lat,lon") and check it is inside our coverage."""
+    """Geocode ``query`` (an address or "lat,lon") and check it is inside our coverage.
+
+    Queries with no street-like word (only digits, punctuation, emoji, control
+    characters) are ``invalid`` before any geocoder is asked.
+    """
     query = (query or "").strip()
     if not query:
         return GeocodeOutcome("invalid", "Enter an address, for example “Mannerheimintie 5”.")
@@ -77,6 +82,10 @@ def resolve_address(query: str, settings: GeoSettings, geocoder=None) -> Geocode
     if point:
         location = Location(f"{point[0]:.6f}, {point[1]:.6f}", point, {"match": "coordinates"})
         return _covered(location)
+    if not parse_address(query):
+        return GeocodeOutcome(
+            "invalid", "Add the street name, for example “Mannerheimintie 5” or “27 Broad Street”."
+        )
     geocoder = geocoder or make_geocoder(settings)
     try:
         found = geocoder.geocode(query, exactly_one=False, limit=5) or []
@@ -85,20 +94,36 @@ def resolve_address(query: str, settings: GeoSettings, geocoder=None) -> Geocode
             "not_found", f"The address service did not answer ({exc}). Try again."
         )
     if not found:
-        return GeocodeOutcome("not_found", f"We could not find “{query}”. Check the street name.")
+        message = f"We could not find “{clean(query)}”. Check the street name."
+        return GeocodeOutcome("not_found", message)
     best = found[0]
-    match = (best.raw or {}).get("match", "exact")
+    raw = best.raw or {}
+    match = raw.get("match", "exact")
+    if raw.get("tied"):
+        places = " or ".join(dict.fromkeys(c.raw.get("city") or c.address for c in found))
+        return GeocodeOutcome(
+            "ambiguous",
+            f"{raw.get('street', 'That street')} is in more than one area we cover ({places}). "
+            "Add the city or postcode.",
+            candidates=found,
+        )
     if match == "candidate":
         names = ", ".join(_label(c) for c in found[:3])
+        asked = raw.get("asked_number")
+        found_part = (
+            f"We found {raw.get('street')} but not number {asked}."
+            if asked
+            else ("We do not know that house number.")
+        )
         return GeocodeOutcome(
             "not_found",
-            f"We do not know that house number. Did you mean: {names}?",
+            f"{found_part} Did you mean: {names}?",
             candidates=found,
         )
     if match == "street":
         return GeocodeOutcome(
             "ambiguous",
-            f"Which house on {best.raw.get('street', query)}? Add the house number.",
+            f"Which house on {raw.get('street', query)}? Add the house number.",
             candidates=found,
         )
     # External geocoders rank their answers; the first is their best.
@@ -107,9 +132,12 @@ def resolve_address(query: str, settings: GeoSettings, geocoder=None) -> Geocode
 
 def _covered(location: Location) -> GeocodeOutcome:
     if region_covering(location.latitude, location.longitude) is None:
+        names = covered_area_names()
+        where = f" ({', '.join(names)})" if names else ""
         return GeocodeOutcome(
             "outside_coverage",
-            "That address is outside the area we cover, so we cannot compute travel times to it.",
+            f"That address is outside the area we cover{where}, so we cannot compute "
+            "travel times to it.",
             location=location,
         )
     return GeocodeOutcome("found", "", location=location)

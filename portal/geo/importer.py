@@ -19,6 +19,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.geo.address_style import ADDRESS_ORDERS, infer_city, infer_country
+from portal.geo.coverage import build_coverage, forget_coverage
 from portal.geo.extract_reader import ExtractData, read_extract
 from portal.geo.gazetteer_text import leading_number, street_key
 from portal.geo.routing import OsrmBindingsEngine
@@ -80,8 +82,31 @@ def prepare_region(
     return PreparedRegion(data=data, data_dir=data_dir, source_name=pbf.name)
 
 
-def store_region(name: str, prepared: PreparedRegion) -> ImportReport:
+@dataclass(frozen=True)
+class RegionOptions:
+    """What an import may set by hand instead of reading it from the extract.
+
+    :param country: ISO 3166 alpha-2 code (decides how addresses are written).
+    :param address_order: ``number_first`` or ``number_last``, against the country's habit.
+    :param city: the city name shown for addresses that carry none.
+    """
+
+    country: str | None = None
+    address_order: str | None = None
+    city: str | None = None
+
+    def __post_init__(self):
+        if self.country is not None and not re.fullmatch(r"[A-Za-z]{2}", self.country):
+            raise ValueError("A country is a two-letter ISO code, for example GB or FI.")
+        if self.address_order is not None and self.address_order not in ADDRESS_ORDERS:
+            raise ValueError(f"The address order is one of {', '.join(ADDRESS_ORDERS)}.")
+
+
+def store_region(
+    name: str, prepared: PreparedRegion, options: RegionOptions | None = None
+) -> ImportReport:
     """Replace region ``name``'s rows with the prepared data (flushes; the caller commits)."""
+    options = options or RegionOptions()
     data = prepared.data
     region = db.session.scalar(sa.select(GeoRegion).where(GeoRegion.name == name))
     old_dir = None
@@ -98,9 +123,14 @@ def store_region(name: str, prepared: PreparedRegion) -> ImportReport:
     region.data_dir = str(prepared.data_dir)
     region.min_lat, region.min_lon, region.max_lat, region.max_lon = data.bbox
     region.imported_at = datetime.now(UTC)
+    addresses = [tidy_address(a) for a in data.addresses]
+    region.country = (options.country or infer_country(addresses) or "").upper()
+    region.address_order = options.address_order or ""
+    region.city = (options.city or infer_city(addresses))[:100]
+    region.coverage = build_coverage(data.streets)
     counts = {
         "places": len(places),
-        "addresses": len(data.addresses),
+        "addresses": len(addresses),
         "transit_routes": len(data.routes),
         "streets": len(data.streets),
     }
@@ -110,8 +140,8 @@ def store_region(name: str, prepared: PreparedRegion) -> ImportReport:
     if places:
         rows = [{**p, "name": p["name"][:200], "region_id": rid} for p in places]
         db.session.execute(sa.insert(GeoPlace), rows)
-    if data.addresses:
-        db.session.execute(sa.insert(GeoAddress), [_address_row(a, rid) for a in data.addresses])
+    if addresses:
+        db.session.execute(sa.insert(GeoAddress), [_address_row(a, rid) for a in addresses])
     if data.routes:
         db.session.execute(
             sa.insert(TransitRoute),
@@ -137,6 +167,33 @@ def _by_category(places: list[dict]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+_NUMBERED_STREET = re.compile(r"^(\d{1,5}[a-zA-Z]?)\s+(\D.*)$")
+_NUMBER_TAIL = re.compile(r"(?:^|,\s*)(\d{1,5}[a-zA-Z]?(?:-\d{1,5}[a-zA-Z]?)?)$")
+
+
+def tidy_address(address: dict) -> dict:
+    """Repair the common mis-taggings that would hide an address from every search.
+
+    ``addr:street="2 Bayfront Avenue, Galleria Level"`` with ``addr:housenumber="#B1-01E"``
+    is number 2 on Bayfront Avenue (the unit in the wrong tag); ``addr:street="Bayfront
+    Ave, #B2-20"`` is Bayfront Ave; ``addr:housenumber="Level 57, 10"`` is number 10.
+    """
+    street, number = address["street"], address["housenumber"]
+    if "," in street:
+        first = street.split(",")[0].strip()
+        numbered = _NUMBERED_STREET.match(first)
+        if numbered and not any(c.isdigit() for c in number.split("-")[0][:1]):
+            number, first = numbered.group(1), numbered.group(2).strip()
+        elif numbered:
+            first = numbered.group(2).strip()
+        street = first
+    if "," in number:
+        tail = _NUMBER_TAIL.search(number.strip())
+        if tail:
+            number = tail.group(1)
+    return address | {"street": street, "housenumber": number}
+
+
 def _address_row(address: dict, region_id: int) -> dict:
     return {
         "region_id": region_id,
@@ -155,6 +212,8 @@ def discard_directory(path: str | None) -> None:
     """Remove a replaced region's data directory (after the swap was committed)."""
     if path:
         OsrmBindingsEngine.forget(path)
+        forget_coverage(path)
+        _NETWORKS.pop(path, None)
         remove_tree(Path(path))
 
 

@@ -9,6 +9,7 @@ and tests call them and commit.
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.geo.building_access import store_building_access
 from portal.geo.neighbourhood import compute_neighbourhood
 from portal.geo.regions import region_covering
 from portal.geo.settings import GeoSettings
@@ -73,18 +74,18 @@ def neighbourhood_of(prop: Property, settings: GeoSettings) -> NeighbourhoodSumm
 
 
 def refresh_all_neighbourhoods(settings: GeoSettings) -> int:
-    """Recompute every property's summary (after an import); returns how many were stored."""
-    stored = 0
-    for prop in db.session.scalars(sa.select(Property).order_by(Property.id)):
-        if refresh_neighbourhood(prop, settings) is not None:
-            stored += 1
-    return stored
+    """Recompute every property's summary and stop walks (after an import); how many stored."""
+    properties = list(db.session.scalars(sa.select(Property).order_by(Property.id)))
+    return _refresh(properties, settings)
 
 
 def refresh_neighbourhoods(property_ids: list[int], settings: GeoSettings) -> int:
-    """Store the summaries of these properties (flushes); returns how many were stored."""
-    stored = 0
-    for prop in db.session.scalars(sa.select(Property).where(Property.id.in_(property_ids))):
-        if refresh_neighbourhood(prop, settings) is not None:
-            stored += 1
+    """Store the summaries and stop walks of these properties (flushes); how many stored."""
+    properties = list(db.session.scalars(sa.select(Property).where(Property.id.in_(property_ids))))
+    return _refresh(properties, settings)
+
+
+def _refresh(properties: list[Property], settings: GeoSettings) -> int:
+    stored = sum(refresh_neighbourhood(prop, settings) is not None for prop in properties)
+    store_building_access(properties, settings)
     return stored

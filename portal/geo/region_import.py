@@ -9,23 +9,32 @@ from collections.abc import Callable
 from pathlib import Path
 
 from portal.extensions import db
-from portal.geo.importer import discard_directory, prepare_region, store_region
+from portal.geo.commute import clear_cache
+from portal.geo.importer import RegionOptions, discard_directory, prepare_region, store_region
 from portal.geo.neighbourhood_store import refresh_all_neighbourhoods
 from portal.geo.settings import GeoSettings
 
 
 def import_region(
-    pbf: Path, name: str, settings: GeoSettings, progress: Callable[[int], None] | None = None
+    pbf: Path,
+    name: str,
+    settings: GeoSettings,
+    progress: Callable[[int], None] | None = None,
+    options: RegionOptions | None = None,
 ) -> dict:
     """Import ``pbf`` as region ``name``, refresh every neighbourhood, commit once.
 
+    Other regions stay as they are.
+
     :param progress: called with a rough count of objects read, for a progress bar.
-    :returns: the import's counts (places, addresses, transit routes...) and
-        ``neighbourhoods``, the number of summaries recomputed.
+    :param options: the country, address order or city, when not read from the extract.
+    :returns: the import's counts (places, addresses, transit routes...),
+        ``neighbourhoods``, the number of summaries recomputed, and the region's
+        ``country`` and ``city``.
     """
     prepared = prepare_region(pbf, settings.data_dir, name, progress)
     try:
-        report = store_region(name, prepared)
+        report = store_region(name, prepared, options)
         refreshed = refresh_all_neighbourhoods(settings)
         db.session.commit()
     except BaseException:
@@ -33,4 +42,12 @@ def import_region(
         discard_directory(str(prepared.data_dir))
         raise
     discard_directory(report.old_data_dir)
-    return report.counts | {"neighbourhoods": refreshed}
+    # This process forgets its commute answers now; other processes key theirs by the
+    # region's data directory, which this import replaced, so none of theirs is reused.
+    clear_cache()
+    region = report.region
+    return report.counts | {
+        "neighbourhoods": refreshed,
+        "country": region.country,
+        "city": region.city,
+    }

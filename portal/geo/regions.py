@@ -5,17 +5,22 @@ import threading
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.geo.modes import ROUTED_MODES
 from portal.geo.routing import OsrmBindingsEngine, OsrmHttpEngine, RoutingEngine
 from portal.geo.settings import GeoSettings
 from portal.geo.transit import RouteRelationEstimator, TransitEstimator
-from portal.models import GeoRegion, TransitRoute
+from portal.models import BuildingAccess, GeoRegion, TransitRoute
 
 _estimators: dict[tuple[str, str], RouteRelationEstimator] = {}
+_access_read: set[tuple[str, str]] = set()
 _lock = threading.Lock()
 
 
 def region_covering(lat: float, lon: float) -> GeoRegion | None:
-    """The most recently imported region whose coverage contains the point."""
+    """The most recently imported region whose street-network outline contains the point.
+
+    Regions may overlap (two extracts of one city); the newest import wins.
+    """
     stmt = (
         sa.select(GeoRegion)
         .where(
@@ -25,9 +30,14 @@ def region_covering(lat: float, lon: float) -> GeoRegion | None:
             GeoRegion.max_lon >= lon,
         )
         .order_by(GeoRegion.imported_at.desc())
-        .limit(1)
     )
-    return db.session.scalar(stmt)
+    return next((r for r in db.session.scalars(stmt) if r.covers(lat, lon)), None)
+
+
+def covered_area_names() -> list[str]:
+    """The regions we cover as people name them ("Bristol", "Helsinki"), for messages."""
+    regions = db.session.scalars(sa.select(GeoRegion).order_by(GeoRegion.name))
+    return list(dict.fromkeys(region.label for region in regions))
 
 
 def forget_destinations() -> None:
@@ -36,6 +46,25 @@ def forget_destinations() -> None:
         estimators = list(_estimators.values())
     for estimator in estimators:
         estimator.forget_destinations()
+
+
+def remember_building_access(region: GeoRegion, settings: GeoSettings) -> None:
+    """Give this process's engines where the region's buildings snap (read once per import)."""
+    key = (region.data_dir, settings.routing)
+    with _lock:
+        if key in _access_read:
+            return
+        _access_read.add(key)
+    rows = db.session.execute(
+        sa.select(BuildingAccess.lat, BuildingAccess.lon, BuildingAccess.snaps).where(
+            BuildingAccess.region_id == region.id
+        )
+    ).all()
+    engine = routing_engine(region, settings)
+    for mode in ROUTED_MODES:
+        known = [((r.lat, r.lon), r.snaps[mode]) for r in rows if r.snaps.get(mode) is not None]
+        if known:
+            engine.remember_snaps([p for p, _ in known], [m for _, m in known], mode)
 
 
 def routing_engine(region: GeoRegion, settings: GeoSettings) -> RoutingEngine:
@@ -51,9 +80,9 @@ def transit_estimator(region: GeoRegion, settings: GeoSettings) -> TransitEstima
         estimator = _estimators.get(key)
     if estimator is None:
         rows = db.session.execute(
-            sa.select(TransitRoute.mode, TransitRoute.ref, TransitRoute.stops).where(
-                TransitRoute.region_id == region.id
-            )
+            sa.select(TransitRoute.mode, TransitRoute.ref, TransitRoute.stops)
+            .where(TransitRoute.region_id == region.id)
+            .order_by(TransitRoute.id)  # the stop list's order, which stored walks index
         ).all()
         estimator = RouteRelationEstimator(
             [(r.mode, r.ref, r.stops) for r in rows],
@@ -62,6 +91,13 @@ def transit_estimator(region: GeoRegion, settings: GeoSettings) -> TransitEstima
             settings.speed_kmh,
             settings.max_access_walk_m,
         )
+        # Buildings' walks to stops, routed at import or on save (portal.geo.building_access).
+        stored = db.session.execute(
+            sa.select(
+                BuildingAccess.lat, BuildingAccess.lon, sa.cast(BuildingAccess.walks, sa.Text)
+            ).where(BuildingAccess.region_id == region.id)
+        )
+        estimator.remember_stop_walks({(lat, lon): walks for lat, lon, walks in stored})
         with _lock:
             _estimators[key] = estimator
     return estimator

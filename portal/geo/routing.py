@@ -44,6 +44,8 @@ class RoutingEngine(Protocol):
 
     def known_snaps(self, points: list[LatLon], mode: str) -> list[float | None]: ...
 
+    def remember_snaps(self, points: list[LatLon], metres: list[float], mode: str) -> None: ...
+
 
 class SnapMemory:
     """Metres from each point to where the engine snapped it, per network and mode.
@@ -130,6 +132,10 @@ class OsrmBindingsEngine:
     def known_snaps(self, points: list[LatLon], mode: str) -> list[float | None]:
         return SNAPS.recall(str(self.data_dir), mode, points)
 
+    def remember_snaps(self, points: list[LatLon], metres: list[float], mode: str) -> None:
+        """Snap distances stored earlier (portal.geo.building_access) for these points."""
+        SNAPS.record(str(self.data_dir), mode, points, metres)
+
     def matrix(self, sources: list[LatLon], targets: list[LatLon], mode: str) -> list[list[Leg]]:
         if not sources or not targets:
             return [[] for _ in sources]
@@ -187,3 +193,6 @@ class OsrmHttpEngine:
 
     def known_snaps(self, points: list[LatLon], mode: str) -> list[float | None]:
         return SNAPS.recall(self.urls[mode], mode, points)
+
+    def remember_snaps(self, points: list[LatLon], metres: list[float], mode: str) -> None:
+        SNAPS.record(self.urls[mode], mode, points, metres)

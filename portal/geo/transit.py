@@ -8,8 +8,10 @@ walking. A GTFS-based estimator can replace this one: anything with the same
 ``name`` / ``is_estimate`` / ``to_destination`` interface works.
 """
 
+import json
 import math
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -81,6 +83,7 @@ class RouteRelationEstimator:
                 self.patterns.append(RoutePattern(mode, ref, tuple(reversed(ids))))
         self._prepare()
         self._access: dict[LatLon, list[tuple[int, Leg]]] = {}
+        self._stored: dict[LatLon, str] = {}  # walks read from the database, not decoded yet
         self._access_lock = threading.Lock()
         self._boarding: OrderedDict[tuple[float, float], list[tuple[float, float]] | None] = (
             OrderedDict()
@@ -106,12 +109,20 @@ class RouteRelationEstimator:
                 cumulative.append(total)
             self.cumulative.append(cumulative)
         self.transfers: list[list[tuple[int, float]]] = [[] for _ in self.stops]
-        for a, stop_a in enumerate(self.stops):
-            for b in range(a + 1, len(self.stops)):
+        # Pairs within the radius, found by a sweep in latitude order (not all pairs).
+        by_lat = sorted(range(len(self.stops)), key=lambda i: self.stops[i][0])
+        reach = TRANSFER_RADIUS_M / 111_000
+        for n, a in enumerate(by_lat):
+            stop_a = self.stops[a]
+            for b in by_lat[n + 1 :]:
+                if self.stops[b][0] - stop_a[0] > reach:
+                    break
                 gap = haversine_m(*stop_a, *self.stops[b])
                 if gap <= TRANSFER_RADIUS_M:
                     self.transfers[a].append((b, gap * 1.3))
                     self.transfers[b].append((a, gap * 1.3))
+        for neighbours in self.transfers:
+            neighbours.sort()  # the order the all-pairs loop gave
 
     def _board_from(self, then: list[tuple[float, float]]) -> list[tuple[float, float]]:
         """Best (seconds, metres) from boarding at each stop, riding one vehicle, then ``then``.
@@ -206,8 +217,42 @@ class RouteRelationEstimator:
         first; routing all candidate buildings' walks at once, the first time, costs one
         matrix instead of one per search until each building has been near a destination.
         """
-        if len(origins) <= ACCESS_CACHE:
+        # Walks read from the database are ready already; they are decoded when asked.
+        origins = [o for o in origins if o not in self._stored]
+        if origins and len(origins) <= ACCESS_CACHE:
             self._access_legs(origins)
+
+    @property
+    def stops_fingerprint(self) -> int:
+        """Names this stop list, so stored walks are used only with the stops they index."""
+        return zlib.crc32(repr([(round(a, 6), round(b, 6)) for a, b in self.stops]).encode())
+
+    def stop_walks(self, origins: list[LatLon]) -> list[dict]:
+        """Each origin's walks to the stops within reach, to store (``remember_stop_walks``)."""
+        fingerprint = self.stops_fingerprint
+        return [
+            {"stops": fingerprint, "legs": [[i, leg.seconds, leg.metres] for i, leg in access]}
+            for access in self._access_legs(origins)
+        ]
+
+    def remember_stop_walks(self, stored: dict[LatLon, str]) -> None:
+        """Walks stored earlier, as JSON text; each is decoded only when its origin is asked."""
+        with self._access_lock:
+            self._stored = dict(stored)
+
+    def _decode_stored(self, origins: list[LatLon]) -> None:
+        fingerprint = self.stops_fingerprint if self._stored else None
+        for origin in origins:
+            text = self._stored.pop(origin, None)
+            if text is None:
+                continue
+            walks = json.loads(text) if isinstance(text, str) else text
+            if walks.get("stops") != fingerprint:
+                continue  # another import's stops: route again
+            legs = [(int(i), Leg(seconds, metres)) for i, seconds, metres in walks["legs"]]
+            with self._access_lock:
+                if len(self._access) < ACCESS_CACHE:
+                    self._access[origin] = legs
 
     def _access_legs(self, origins: list[LatLon]) -> list[list[tuple[int, Leg]]]:
         """Walking legs from each origin to every stop within reach, routed once per origin.
@@ -215,6 +260,8 @@ class RouteRelationEstimator:
         They do not depend on the destination, so a building's legs are kept and
         reused for every destination asked about later.
         """
+        if self._stored:
+            self._decode_stored([o for o in dict.fromkeys(origins) if o not in self._access])
         missing = [o for o in dict.fromkeys(origins) if o not in self._access]
         if missing:
             near = {o: self._near(o, self.max_walk_m) for o in missing}

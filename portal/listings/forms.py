@@ -76,20 +76,46 @@ class ListingFilterForm(BoundedForm):
         validate_choice=False,
         validators=[AnyOf(["", "rent", "fit", "commute"], message="Sort by rent, fit or commute.")],
     )
+    # Which saved place (1 = the first) a commute sort or limit uses when no address is typed.
+    place = SelectField("To your place", choices=[], default="", validate_choice=False)
     page = IntegerField(
         "Page",
         default=1,
         validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message="No such page.")],
     )
 
+    def __init__(self, *args, saved_places: list[str] | None = None, **kwargs):
+        """:param saved_places: the labels of the visitor's saved places, first first."""
+        super().__init__(*args, **kwargs)
+        self.saved_places = saved_places or []
+        self.place.choices = [
+            SelectChoice(str(i), label) for i, label in enumerate(self.saved_places, 1)
+        ]
+
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        chosen = (self.place.data or "").strip()
+        if chosen and chosen not in {str(i) for i in range(1, len(self.saved_places) + 1)}:
+            self.place.errors = [*self.place.errors, "Choose one of your saved places."]
+            valid = False
         wants_commute = self.sort.data == "commute" or self.max_minutes.data
-        if valid and wants_commute and not self.commute_to_text:
+        if valid and wants_commute and not self.commute_to_text and not self.saved_places:
             field = self.sort if self.sort.data == "commute" else self.max_minutes
             field.errors = [*field.errors, "Enter where you commute to first."]
             valid = False
         return valid
+
+    @property
+    def place_index(self) -> int | None:
+        """The saved place (0-based) a commute uses instead of an address, or None."""
+        if self.commute_to_text or not self.saved_places:
+            return None
+        chosen = (self.place.data or "").strip()
+        return int(chosen) - 1 if chosen.isdigit() else 0
+
+    @property
+    def mode_chosen(self) -> bool:
+        return bool(self.mode.raw_data and self.mode.raw_data[0])
 
     @property
     def commute_to_text(self) -> str:

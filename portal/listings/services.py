@@ -90,9 +90,14 @@ def find_listings(
     page: int,
     per_page: int,
     geo: GeoSettings,
+    place: Destination | None = None,
+    place_mode: bool = False,
 ) -> tuple[ListingPage | None, GeocodeOutcome | None]:
     """Resolve ``commute_to`` (an address, may be empty), then search.
 
+    :param place: a saved place to commute to when no address is given (a commute
+        sort or limit then ranks by the minutes to it).
+    :param place_mode: travel by the place's own mode (the visitor chose none).
     :returns: the page and the geocoding outcome; ``(None, outcome)`` when the
         address does not resolve (the outcome says why, with candidates).
     """
@@ -102,6 +107,9 @@ def find_listings(
         if not outcome.found:
             return None, outcome
         filters = replace(filters, commute_to=outcome.point)
+    elif place is not None and (filters.sort == "commute" or filters.max_minutes):
+        mode = place.mode if place_mode else filters.mode
+        filters = replace(filters, commute_to=place.point, mode=mode)
     return search_listings(filters, page, per_page, geo), outcome
 
 

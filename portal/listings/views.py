@@ -19,8 +19,10 @@ bp = Blueprint("listings", __name__, url_prefix="/listings")
 
 @bp.get("/")
 def index():
-    form = ListingFilterForm(request.args)
+    destinations = current_destinations()
+    form = ListingFilterForm(request.args, saved_places=[d.label for d in destinations])
     fits, fit_context = {}, None
+    place = None
     per_page = current_app.config["LISTINGS_PER_PAGE"]
     results, status = None, 400
     if form.validate():
@@ -31,15 +33,22 @@ def index():
             )
             status = 200
         else:
+            if form.place_index is not None:
+                place = destinations[form.place_index]
             results, outcome = find_listings(
-                form.to_filters(), form.commute_to_text, form.page_number, per_page, geo_settings()
+                form.to_filters(),
+                form.commute_to_text,
+                form.page_number,
+                per_page,
+                geo_settings(),
+                place=place,
+                place_mode=not form.mode_chosen,
             )
             status = 200
             if results is None:
                 form.commute_to.errors = [outcome.message]
                 status = 422
     query = {k: v for k, v in request.args.items() if k != "page" and v}
-    destinations = current_destinations()
     html = render_page_or_partial(
         "listings/index.html",
         "listings/_results.html",
@@ -50,6 +59,7 @@ def index():
         fit_context=fit_context,
         commutes=commutes_to_places(results.items, destinations, geo_settings()) if results else {},
         destinations=destinations,
+        commute_label=form.commute_to.data or (place.label if place else None),
     )
     return html, status
 

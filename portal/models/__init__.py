@@ -2,6 +2,7 @@
 
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.geo import (
+    BuildingAccess,
     GeoAddress,
     GeoPlace,
     GeoRegion,
@@ -76,6 +77,7 @@ __all__ = [
     "GeoPlace",
     "GeoRegion",
     "NeighbourhoodSummary",
+    "BuildingAccess",
     "TransitRoute",
     "INTERNET_TECHNOLOGIES",
     "MEDIA_KINDS",

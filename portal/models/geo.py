@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.geo.coverage import Outline, outline_of
 from portal.models.base import UTCDateTime, utcnow
 
 
@@ -28,9 +29,29 @@ class GeoRegion(db.Model):
     max_lon: Mapped[float]
     stats: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # How the region writes addresses (portal.geo.address_style): ISO country code, and
+    # the house number's place when it differs from the country's ("" = the country's).
+    country: Mapped[str] = mapped_column(sa.String(2), default="")
+    address_order: Mapped[str] = mapped_column(sa.String(12), default="")
+    city: Mapped[str] = mapped_column(sa.String(100), default="")  # shown when an address has none
+    # The street network's buffered outline as grid rows (portal.geo.coverage); None for
+    # regions imported before outlines existed, which fall back to the bounding box.
+    coverage: Mapped[dict | None] = mapped_column(sa.JSON, default=None, deferred=True)
 
     def covers(self, lat: float, lon: float) -> bool:
-        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+        """Is the point inside the region's street-network outline?"""
+        return self.outline.contains(lat, lon)
+
+    @property
+    def outline(self) -> Outline:
+        """The box and outline as plain values (read from the row once per import)."""
+        box = (self.min_lat, self.min_lon, self.max_lat, self.max_lon)
+        return outline_of(self.data_dir, box, lambda: self.coverage)
+
+    @property
+    def label(self) -> str:
+        """The region's city for people ("Bristol"), else its name."""
+        return self.city or self.name.replace("_", " ").replace("-", " ").title()
 
 
 class GeoPlace(db.Model):
@@ -79,6 +100,29 @@ class TransitRoute(db.Model):
     ref: Mapped[str] = mapped_column(sa.String(40), default="")
     name: Mapped[str] = mapped_column(sa.String(200), default="")
     stops: Mapped[list] = mapped_column(sa.JSON, default=list)  # [[lat, lon], ...] in order
+
+
+class BuildingAccess(db.Model):
+    """How a building meets the networks, routed at import or on save.
+
+    Neither depends on where anyone commutes to, so a new process reads them instead
+    of routing every building on its first search: the metres from the building to
+    where it snaps on each mode's network (for commute bounds) and its walks to the
+    transit stops within reach (for the transit estimate).
+    """
+
+    __tablename__ = "building_access"
+    __table_args__ = (
+        sa.UniqueConstraint("region_id", "lat", "lon", name="uq_building_access_point"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(sa.ForeignKey("geo_region.id", ondelete="CASCADE"))
+    lat: Mapped[float]
+    lon: Mapped[float]
+    snaps: Mapped[dict] = mapped_column(sa.JSON, default=dict)  # {mode: metres}
+    # {"stops": fingerprint of the estimator's stop list, "legs": [[stop, s, m], ...]}
+    walks: Mapped[dict] = mapped_column(sa.JSON, default=dict)
 
 
 class NeighbourhoodSummary(db.Model):

@@ -26,6 +26,28 @@ _LOCATION = {
             "street, `street` (no number), `candidate` (a nearby number offered instead), "
             "`coordinates` (lat,lon given).",
         },
+        "region": {
+            "type": ["string", "null"],
+            "description": "The imported region the address lies in (local gazetteer only)",
+        },
+        "city": {"type": ["string", "null"]},
+        "unit": {
+            "type": ["string", "null"],
+            "description": "A flat or unit read from the query (`Flat 2`, `A 12`, `as. 5`), "
+            "kept apart from the house number",
+        },
+        "used": {
+            "type": "object",
+            "description": "The parts of the query that matched, as typed: `street`, "
+            "`housenumber`, `postcode`, `city`",
+            "additionalProperties": {"type": "string"},
+        },
+        "ignored": {
+            "type": "array",
+            "items": {"type": "string"},
+            "description": "Parts of the query that matched nothing (a house number the "
+            "street lacks, a postcode or city of no matching street)",
+        },
     },
     "additionalProperties": False,
 }
@@ -234,7 +256,17 @@ PATHS = {
         "get": {
             "operationId": "geocode",
             "summary": "Find an address in the area we cover (offline gazetteer by default)",
-            "parameters": [{"name": "q", "in": "query", "required": True, "schema": _ADDRESS}],
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": True,
+                    "description": "An address as people write it, in either order: "
+                    "`27 Broad St, Bristol BS1 2HG`, `Via Gaeta 23`, `Flat 2, 157 Rue "
+                    "Saint-Martin`; or `lat,lon`",
+                    "schema": _ADDRESS,
+                }
+            ],
             "responses": {
                 "200": {
                     "description": "The address found",

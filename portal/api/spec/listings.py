@@ -138,6 +138,19 @@ _FILTER_PARAMETERS = [
         "in": "query",
         "schema": or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
     },
+    {
+        "name": "place",
+        "in": "query",
+        "description": "For a signed-in prospect: which saved place (1 = the first) a "
+        "commute sort or `max_minutes` uses when `commute_to` is empty; the first by default",
+        "schema": or_empty({"type": "integer", "minimum": 1, "maximum": 5}),
+    },
+    {
+        "name": "per_page",
+        "in": "query",
+        "description": "Listings per page; outside 1-100 answers 400 naming `per_page`",
+        "schema": or_empty({"type": "integer", "minimum": 1, "maximum": 100, "default": 12}),
+    },
 ]
 
 

@@ -1,0 +1,26 @@
+"""The API's query forms: the page's filters plus what only the API offers."""
+
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
+
+from portal.listings.forms import ListingFilterForm
+
+MAX_PER_PAGE = 100
+
+
+class ApiListingFilterForm(ListingFilterForm):
+    """The listing filters, with ``per_page`` (the page fixes its own page size)."""
+
+    per_page = IntegerField(
+        "Per page",
+        validators=[
+            Optional(),
+            NumberRange(
+                min=1, max=MAX_PER_PAGE, message=f"Ask for 1 to {MAX_PER_PAGE} listings per page."
+            ),
+        ],
+    )
+
+    def page_size(self, default: int) -> int:
+        """``per_page`` as asked, else ``default`` (the app's LISTINGS_PER_PAGE, 12)."""
+        return self.per_page.data or default
