@@ -35,6 +35,12 @@ from portal.jobs import QUEUE_NAME
 
 DESTINATION_COUNT = 12
 MAIL_SETTLE_SECONDS = 30
+# Lines of the gunicorn log worth counting: the two fallbacks, and Flask's log of a 500.
+LOG_LINES = {
+    "limits in memory": "falling back to in-memory storage",
+    "jobs in process": "Redis unreachable: job",
+    "unhandled exceptions": "Exception on ",
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -47,9 +53,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--think-ms", type=float, default=50, help="max pause between requests")
     parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same mix")
+    parser.add_argument(
+        "--warmup", type=float, default=15, help="untimed traffic first (workers load templates)"
+    )
     args = parser.parse_args(argv)
     if args.quick:
-        args.seconds = 20
+        args.seconds, args.warmup = 20, 5
     return args
 
 
@@ -149,6 +158,14 @@ def one_run(workdir: Path, label: str, args: argparse.Namespace, kill_at: float 
     with running_stack(workdir, log_dir, workers=args.workers, label=label) as stack:
         wait_for_idle_jobs(stack)
         site = discover(stack)
+        warm, _ = run_visitors(
+            site,
+            clients=args.clients,
+            seconds=args.warmup,
+            label=f"{label}-warmup",
+            seed=args.seed + 7919,
+            think_seconds=args.think_ms / 1000,
+        )
         print(
             f"[{label}] {args.clients} clients for {args.seconds:g} s"
             + (f", Redis killed at {kill_at:g} s" if kill_at is not None else "")
@@ -168,10 +185,11 @@ def one_run(workdir: Path, label: str, args: argparse.Namespace, kill_at: float 
         if killer:
             killer.cancel()
         samples = [s for v in visitors for s in v.samples]
-        bookings = [b for v in visitors for b in v.bookings]
+        # Warm-up bookings were acknowledged too, so they must be there as well.
+        bookings = [b for v in [*warm, *visitors] for b in v.bookings]
         lost = check_bookings(stack.database_url, bookings)
         mail = mail_state(stack)
-        gunicorn_log = stack.logs["gunicorn"].read_text(errors="replace")
+        log = stack.logs["gunicorn"].read_text(errors="replace")
         killed = stack.redis_killed_at - started if stack.redis_killed_at else None
     healthz: dict[str, int] = {}
     for v in visitors:
@@ -190,7 +208,7 @@ def one_run(workdir: Path, label: str, args: argparse.Namespace, kill_at: float 
         "mail": mail,
         "healthz_redis": healthz,
         "crashes": [c for v in visitors for c in v.crashes],
-        "tracebacks_in_log": gunicorn_log.count("Traceback"),
+        "log": {what: log.count(line) for what, line in LOG_LINES.items()},
         "visits": sum(v.visits for v in visitors),
     }
 
@@ -202,17 +220,18 @@ def main(argv: list[str] | None = None) -> dict:
         baseline = one_run(Path(tmp), "baseline", args, kill_at=None)
         fault = one_run(Path(tmp), "fault", args, kill_at=args.seconds / 2)
     setting = (
-        f"{args.clients} clients, gunicorn {args.workers} workers, {args.seconds:g} s per run, "
-        f"think time 0-{args.think_ms:g} ms, seed {args.seed}"
+        f"{args.clients} clients, gunicorn {args.workers} workers, {args.seconds:g} s per run "
+        f"after {args.warmup:g} s warm-up, think time 0-{args.think_ms:g} ms, seed {args.seed}"
     )
     for run in (baseline, fault):
         print_table(f"{run['label']} run: {setting}", run_rows(run["figures"], run["seconds"]))
         print(
             f"{run['visits']} visits, {run['bookings']} tours booked ({run['cancelled']} then "
             f"cancelled), {run['lost']}, mail {run['mail']}, "
-            f"/healthz redis {run['healthz_redis']}, "
-            f"{run['tracebacks_in_log']} tracebacks in the gunicorn log"
+            f"/healthz redis {run['healthz_redis']}, gunicorn log {run['log']}"
         )
+        for crash in run["crashes"][:5]:
+            print(f"  load generator: {crash}")
     rows = fault_rows(
         baseline["figures"], fault["figures"], fault["before_kill"], fault["after_kill"]
     )
@@ -225,6 +244,7 @@ def main(argv: list[str] | None = None) -> dict:
         fault["figures"],
         {"baseline": baseline["lost"], "fault": fault["lost"]},
         crashes=len(baseline["crashes"]) + len(fault["crashes"]),
+        unhandled=baseline["log"]["unhandled exceptions"] + fault["log"]["unhandled exceptions"],
     )
     result = {
         "setting": setting,

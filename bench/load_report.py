@@ -136,11 +136,13 @@ def failures(
     fault: dict[str, EndpointFigures],
     lost: dict[str, dict[str, int]],
     crashes: int = 0,
+    unhandled: int = 0,
 ) -> list[str]:
     """What the run must not show: why the benchmark fails, or an empty list.
 
     :param lost: per run ("baseline", "fault"), lost bookings and lost changes.
     :param crashes: visits that raised in the load generator itself.
+    :param unhandled: exceptions the app logged as unhandled (a 500 the clients may not see).
     """
     found = []
     if baseline["total"].errors:
@@ -151,6 +153,8 @@ def failures(
         found.extend(f"{run} run: {n} {what}" for what, n in counts.items() if n)
     if crashes:
         found.append(f"{crashes} visits crashed in the load generator")
+    if unhandled:
+        found.append(f"{unhandled} unhandled exceptions in the gunicorn log")
     return found
 
 

@@ -94,7 +94,7 @@ def test_fault_rows_leave_ratios_blank_for_endpoints_the_baseline_lacks():
 
 
 def test_failures_name_5xx_in_the_fault_run_and_lost_bookings():
-    """The benchmark fails on fault-run 5xx, lost bookings or changes, baseline errors."""
+    """The benchmark fails on fault-run 5xx, lost bookings or changes, baseline errors, 500s."""
     clean = by_endpoint(_samples("GET /", [(200, 10)]))
     broken = by_endpoint(_samples("GET /", [(200, 10), (503, 10)]))
     no_loss = {"baseline": {"lost bookings": 0}, "fault": {"lost bookings": 0}}
@@ -104,6 +104,9 @@ def test_failures_name_5xx_in_the_fault_run_and_lost_bookings():
     lost = {"baseline": {"lost bookings": 0}, "fault": {"lost bookings": 2, "lost changes": 0}}
     assert failures(clean, clean, lost) == ["fault run: 2 lost bookings"]
     assert failures(clean, clean, no_loss, crashes=1) == ["1 visits crashed in the load generator"]
+    assert failures(clean, clean, no_loss, unhandled=1) == [
+        "1 unhandled exceptions in the gunicorn log"
+    ]
 
 
 def test_markdown_table_for_the_readme():
