@@ -184,6 +184,9 @@ def one_run(workdir: Path, label: str, args: argparse.Namespace, kill_at: float 
         elapsed = time.perf_counter() - started
         if killer:
             killer.cancel()
+        counters = stack.limit_counters_at_kill
+        if counters is None:
+            counters = stack.limit_counters()
         samples = [s for v in visitors for s in v.samples]
         # Warm-up bookings were acknowledged too, so they must be there as well.
         bookings = [b for v in [*warm, *visitors] for b in v.bookings]
@@ -202,6 +205,7 @@ def one_run(workdir: Path, label: str, args: argparse.Namespace, kill_at: float 
         "before_kill": by_endpoint(s for s in samples if killed is not None and s.at < killed),
         "after_kill": by_endpoint(s for s in samples if killed is not None and s.at >= killed),
         "redis_killed_at_s": killed,
+        "limit_counters_in_redis": counters,  # at the end, or when Redis was killed
         "bookings": len(bookings),
         "cancelled": sum(b.cancelled for b in bookings),
         "lost": lost,
@@ -228,7 +232,9 @@ def main(argv: list[str] | None = None) -> dict:
         print(
             f"{run['visits']} visits, {run['bookings']} tours booked ({run['cancelled']} then "
             f"cancelled), {run['lost']}, mail {run['mail']}, "
-            f"/healthz redis {run['healthz_redis']}, gunicorn log {run['log']}"
+            f"/healthz redis {run['healthz_redis']}, gunicorn log {run['log']}, "
+            f"{run['limit_counters_in_redis']} rate-limit counters in Redis "
+            f"{'when killed' if run['redis_killed_at_s'] is not None else 'at the end'}"
         )
         for crash in run["crashes"][:5]:
             print(f"  load generator: {crash}")

@@ -60,9 +60,19 @@ class Stack:
     smtp: SmtpSink
     logs: dict[str, Path] = field(default_factory=dict)
     redis_killed_at: float | None = None
+    limit_counters_at_kill: int | None = None
+
+    def limit_counters(self) -> int:
+        """Rate-limit counters in Redis now: proof the limits were counted there."""
+        client = Redis.from_url(self.env["REDIS_URL"], socket_timeout=2)
+        try:
+            return sum(1 for _ in client.scan_iter("*LIMITER*", count=1000))
+        finally:
+            client.close()
 
     def kill_redis(self) -> None:
         """SIGKILL the redis-server: no goodbye to its clients, as when its machine dies."""
+        self.limit_counters_at_kill = self.limit_counters()
         self.redis.send_signal(signal.SIGKILL)
         self.redis.wait(timeout=10)
         self.redis_killed_at = time.perf_counter()
