@@ -4,7 +4,7 @@ import json
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, is_dataclass
 from pathlib import Path
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -91,6 +91,6 @@ def save_results(name: str, data: dict) -> Path:
 
 
 def _jsonable(value):
-    if isinstance(value, Stats):
+    if is_dataclass(value) and not isinstance(value, type):  # Stats, the load run's figures
         return asdict(value)
     raise TypeError(type(value))

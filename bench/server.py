@@ -24,9 +24,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict[str, str] | None = None, workers: int = 2) -> Iterator[str]:
-    """Serve ``app`` (``module:variable``) on a free loopback port; yield its base URL."""
-    port = free_port()
+def gunicorn(
+    app: str,
+    env: dict[str, str] | None = None,
+    workers: int = 2,
+    *,
+    port: int | None = None,
+    log: Path | None = None,
+    ready_timeout: float = 30,
+) -> Iterator[str]:
+    """Serve ``app`` (``module:variable``) on loopback; yield its base URL.
+
+    :param port: the port to bind (default: a free one), for apps that must know their
+        own address beforehand (``PORTAL_BASE_URL``).
+    :param log: append gunicorn's and the app's output to this file instead of the terminal.
+    :param ready_timeout: seconds to wait for ``/healthz`` to answer 200.
+    """
+    port = port or free_port()
     cmd = [
         sys.executable,
         "-m",
@@ -41,14 +55,19 @@ def gunicorn(app: str, env: dict[str, str] | None = None, workers: int = 2) -> I
         "--worker-class",
         "sync",
     ]
-    process = subprocess.Popen(cmd, cwd=PROJECT_DIR, env={**os.environ, **(env or {})})
+    out = log.open("ab") if log else None
+    process = subprocess.Popen(
+        cmd, cwd=PROJECT_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=out
+    )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base, process)
+        _wait_until_up(base, process, ready_timeout)
         yield base
     finally:
         process.terminate()
         process.wait(timeout=20)
+        if out:
+            out.close()
 
 
 def _wait_until_up(base: str, process: subprocess.Popen, timeout: float = 30) -> None:
