@@ -1,7 +1,7 @@
 """Staff session version: signing out or a new password ends every copy of a session.
 
 Revision ID: 5c381a41c0ad
-Revises: 5c1e0d9a7b21
+Revises: 9a4c2e7f1b38
 Create Date: 2026-12-01 09:31:38.384911
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c381a41c0ad'
-down_revision = '5c1e0d9a7b21'
+down_revision = '9a4c2e7f1b38'
 branch_labels = None
 depends_on = None
 
