@@ -41,6 +41,8 @@ ALLOWED_REFUSALS = {
         "commute_to": None,  # an address we cannot find or do not cover (422)
         "max_minutes": _NEEDS_COMMUTE_TO,  # documented: needs commute_to
         "sort": _NEEDS_COMMUTE_TO,
+        # documented: a signed-in prospect's saved place; an anonymous caller has none
+        "place": "Choose one of your saved places.",
     },
     "GET /geocode": {"q": None},
     "GET /commute": {"from": None, "to": None},
