@@ -10,7 +10,12 @@ from portal.models.geo import (
 )
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
-from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
+from portal.models.property import (
+    INTERNET_TECHNOLOGIES,
+    UNVERIFIED_INSTANT_MODES,
+    InternetService,
+    Property,
+)
 from portal.models.prospect import (
     CONTACT_CHANNELS,
     CONTACT_PACES,
@@ -38,6 +43,7 @@ from portal.models.tour import (
     SlotClaim,
     Tour,
     TourReminder,
+    TourRequestKey,
     TourStatusChange,
     TourType,
 )
@@ -68,6 +74,7 @@ __all__ = [
     "SlotClaim",
     "Tour",
     "TourReminder",
+    "TourRequestKey",
     "TourStatusChange",
     "TourType",
     "COMMUTE_MODES",
@@ -78,6 +85,7 @@ __all__ = [
     "NeighbourhoodSummary",
     "TransitRoute",
     "INTERNET_TECHNOLOGIES",
+    "UNVERIFIED_INSTANT_MODES",
     "MEDIA_KINDS",
     "OUTBOX_STATUSES",
     "ORIENTATIONS",
