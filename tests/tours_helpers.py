@@ -54,4 +54,5 @@ def token_from(location: str) -> str:
 
 def confirm_path_from(email: OutboxEmail) -> str:
     """The path of the emailed confirmation link (only ever in the mail, never on a page)."""
-    return re.search(r"(/tours/m/[A-Za-z0-9_\-]{22}/confirm/[0-9a-f]{32})", email.text_body).group(1)
+    link = re.search(r"(/tours/m/[A-Za-z0-9_\-]{22}/confirm/[0-9a-f]{32})", email.text_body)
+    return link.group(1)
