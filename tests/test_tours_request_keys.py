@@ -1,5 +1,6 @@
 """Idempotency keys: scoped to the client, bound to the request body, expiring after 24 h."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -88,16 +89,22 @@ def test_page_keys_and_api_keys_do_not_mix(client, listing):
     assert len(tours()) == 2
 
 
-def test_the_page_refuses_a_reused_key_with_a_message(client, listing):
-    """The booking form sent again with other details under the same key: 422, nothing booked."""
-    start = local_slot(3)
-    data = booking_data("guided", start, idempotency_key=KEY)
-    assert client.post(f"/tours/book/{listing.id}/details", data=data).status_code == 303
-    changed = {**data, "email": "someone.else@example.com"}
-    response = client.post(f"/tours/book/{listing.id}/details", data=changed)
+def test_the_page_refuses_a_reused_key_with_a_message_and_a_new_key(client, listing):
+    """The form sent again with other details under the same key: 422, nothing booked,
+    and the form comes back with a fresh key so that pressing again books anew."""
+    url = f"/tours/book/{listing.id}/details"
+    data = booking_data("guided", local_slot(3), idempotency_key=KEY)
+    assert client.post(url, data=data).status_code == 303
+    changed = {**data, "email": "someone.else@example.com", "start": iso(local_slot(4))}
+    response = client.post(url, data=changed)
+    html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "already used for a different booking" in response.get_data(as_text=True)
+    assert "This form has already booked a tour" in html
     assert len(tours()) == 1
+    fresh = re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', html).group(1)
+    assert fresh != KEY
+    assert client.post(url, data={**changed, "idempotency_key": fresh}).status_code == 303
+    assert len(tours()) == 2
 
 
 def test_an_expired_key_books_anew(client, listing, time_machine):

@@ -257,10 +257,10 @@ def book_tour(
         raise InvalidSlot("That kind of tour is not offered here.", "type")
     if unit is not None and unit.property_id != tour_type.property_id:
         raise InvalidSlot("That kind of tour is not offered for this home.", "type")
+    release_expired_requests(now)  # first, so that expired requests count for no cap
     email = normalise_email(contact.email)
     if limits is not None:
         _check_limits(limits, booker, email, unit, now)
-    release_expired_requests(now)
     try:
         slot = check_slot(tour_type, start, now)
     except SlotTaken:

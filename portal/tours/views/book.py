@@ -19,6 +19,7 @@ from portal.tours.booking import (
     Booker,
     BookingError,
     BookingLimited,
+    IdempotencyKeyReused,
     SlotTaken,
     book_tour,
     record_tour_answers,
@@ -31,6 +32,11 @@ from portal.tours.setup import tour_type_for, tour_types_for
 from portal.tours.tour_settings import current_tour_settings
 from portal.tours.transaction import commit_booking
 from portal.tours.views import bp
+
+FORM_ALREADY_USED = (
+    "This form has already booked a tour. To book another one with these details, "
+    "check them and press the button again."
+)
 
 
 def _listing_or_404(unit_id: int):
@@ -127,6 +133,11 @@ def details(unit_id: int):
     except BookingLimited as exc:
         headers = {"Retry-After": str(exc.retry_after)}
         return _details_page(unit, tour_type, form, 429, exc.message, headers=headers)
+    except IdempotencyKeyReused:
+        # Back to a form that already booked, with other details: a new booking needs a
+        # new key, which the visitor sends by pressing the button again.
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+        return _details_page(unit, tour_type, form, 422, FORM_ALREADY_USED)
     except BookingError as exc:
         return _details_page(unit, tour_type, form, 422, exc.message)
     return redirect(url_for("tours.about_you", token=tour.token), 303)
