@@ -21,6 +21,7 @@ def _summary(prop_id):
 
 
 def test_a_new_property_has_its_neighbourhood_once_saved(geo_region):
+    """A new property gets its summary from the job once the save commits, not before."""
     prop = gen_property(lat=60.1674, lon=24.9366)
     assert _summary(prop.id) is None  # nothing before the commit
     db.session.commit()
@@ -32,6 +33,7 @@ def test_a_new_property_has_its_neighbourhood_once_saved(geo_region):
 
 
 def test_moving_a_property_recomputes_and_other_edits_do_not(geo_region):
+    """Only a change of position recomputes; renaming keeps the stored summary."""
     prop = gen_property(lat=60.1674, lon=24.9366)
     db.session.commit()
     first = _summary(prop.id).computed_at
@@ -46,12 +48,14 @@ def test_moving_a_property_recomputes_and_other_edits_do_not(geo_region):
 
 
 def test_a_rolled_back_save_computes_nothing(geo_region):
+    """A save that rolls back schedules no precompute."""
     gen_property(slug="never-saved")
     db.session.rollback()
     assert db.session.scalar(sa.select(sa.func.count(NeighbourhoodSummary.property_id))) == 0
 
 
 def test_a_property_outside_every_region_is_saved_without_one(geo_region):
+    """A property no imported region covers is saved without a summary."""
     prop = gen_property(lat=61.5, lon=23.8)  # Tampere: outside the demo extract
     db.session.commit()
     assert _summary(prop.id) is None

@@ -6,24 +6,14 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import SlotClaim, Tour
+from portal.models import SlotClaim
 from portal.models.base import utcnow
-from portal.tours.booking import Contact, book_tour
-from portal.tours.tour_settings import TourSettings
 from tests.factories import STAFF_PASSWORD, gen_agent, gen_staff, gen_tour_type, gen_unit
-from tests.tours_helpers import emails, local_slot
+from tests.tours_helpers import book_and_commit, emails, local_slot
 
 STAFF_TOUR_PAGES = ["/staff/tours", "/staff/availability"]
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
-
-
-def _book(tour_type, start, email="pia@example.com") -> Tour:
-    tour, _ = book_tour(
-        tour_type, start, Contact("Pia", email), now=utcnow(), settings=TourSettings()
-    )
-    db.session.commit()
-    return tour
 
 
 @pytest.fixture
@@ -53,7 +43,7 @@ def test_tour_pages_need_an_agent(client, auth, path):
 def test_agent_sees_own_video_tour_with_start_button(client, auth, video):
     """The agent sees their video tour with its room link; another agent does not."""
     tour_type, agent = video
-    tour = _book(tour_type, local_slot(2))
+    tour = book_and_commit(tour_type, local_slot(2))
     other = gen_agent(tour_type.property)
     db.session.commit()
     auth.login(agent.email, STAFF_PASSWORD)
@@ -71,7 +61,7 @@ def test_agent_confirms_a_pending_request(client, auth, app):
     tour_type = gen_tour_type(unit.property, "guided", confirmation="staff")
     agent = gen_agent(unit.property)
     db.session.commit()
-    tour = _book(tour_type, local_slot(2))
+    tour = book_and_commit(tour_type, local_slot(2))
     assert tour.status == "requested"
     auth.login(agent.email, STAFF_PASSWORD)
     response = client.post(f"/staff/tours/{tour.id}/confirm")
@@ -90,7 +80,7 @@ def test_reassign_moves_the_claim_to_the_new_agent(client, auth, video):
     tour_type, agent = video
     other = gen_agent(tour_type.property)
     db.session.commit()
-    tour = _book(tour_type, local_slot(2))
+    tour = book_and_commit(tour_type, local_slot(2))
     auth.login(tour.agent.email, STAFF_PASSWORD)
     new_agent = other if tour.agent_id == agent.id else agent
     response = client.post(f"/staff/tours/{tour.id}/reassign", data={"agent_id": new_agent.id})
@@ -103,7 +93,7 @@ def test_reassign_moves_the_claim_to_the_new_agent(client, auth, video):
 def test_agent_cannot_act_on_someone_elses_tour(client, auth, video):
     """Another agent's tour is not found (404) and stays as it was."""
     tour_type, agent = video
-    tour = _book(tour_type, local_slot(2))
+    tour = book_and_commit(tour_type, local_slot(2))
     stranger = gen_staff("agent")
     db.session.commit()
     auth.login(stranger.email, STAFF_PASSWORD)
@@ -115,7 +105,7 @@ def test_agent_cannot_act_on_someone_elses_tour(client, auth, video):
 def test_staff_cancel_tells_the_visitor(client, auth, video):
     """A staff cancel marks the tour cancelled by staff and mails the visitor."""
     tour_type, agent = video
-    tour = _book(tour_type, local_slot(2))
+    tour = book_and_commit(tour_type, local_slot(2))
     auth.login(agent.email, STAFF_PASSWORD)
     client.post(f"/staff/tours/{tour.id}/cancel")
     db.session.expire_all()
@@ -126,7 +116,7 @@ def test_staff_cancel_tells_the_visitor(client, auth, video):
 def test_outcome_only_after_the_start(client, auth, video):
     """Completed / no-show can be recorded for a tour that has started, not before."""
     tour_type, agent = video
-    tour = _book(tour_type, local_slot(2))
+    tour = book_and_commit(tour_type, local_slot(2))
     auth.login(agent.email, STAFF_PASSWORD)
     client.post(f"/staff/tours/{tour.id}/outcome/no_show")
     db.session.expire_all()

@@ -5,23 +5,12 @@ from datetime import time
 import pytest
 
 from portal.extensions import db
-from portal.models import Tour
 from portal.models.base import utcnow
-from portal.tours.booking import Contact, book_tour
 from portal.tours.free_slots import plan_days
-from portal.tours.tour_settings import TourSettings
 from tests.factories import gen_agent, gen_tour_type, gen_unit
-from tests.tours_helpers import local_slot
+from tests.tours_helpers import book_and_commit, local_slot
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
-
-
-def _book(tour_type, start, email="pia@example.com") -> Tour:
-    tour, _ = book_tour(
-        tour_type, start, Contact("Pia", email), now=utcnow(), settings=TourSettings()
-    )
-    db.session.commit()
-    return tour
 
 
 def test_bookings_go_to_the_least_loaded_agent_in_turn(app):
@@ -31,7 +20,7 @@ def test_bookings_go_to_the_least_loaded_agent_in_turn(app):
     first_agent, second_agent = gen_agent(unit.property), gen_agent(unit.property)
     db.session.commit()
     agents = [
-        _book(tour_type, local_slot(3, time(hour)), email=f"v{hour}@example.com").agent_id
+        book_and_commit(tour_type, local_slot(3, time(hour)), email=f"v{hour}@example.com").agent_id
         for hour in (10, 11, 12, 13)
     ]
     assert agents[0] != agents[1]

@@ -8,6 +8,9 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import OutboxEmail, Tour
+from portal.models.base import utcnow
+from portal.tours.booking import Contact, book_tour
+from portal.tours.tour_settings import TourSettings
 
 
 def local_slot(days_ahead: int = 2, at: time = time(10), tz: str = "Europe/Helsinki") -> datetime:
@@ -56,3 +59,12 @@ def confirm_path_from(email: OutboxEmail) -> str:
     """The path of the emailed confirmation link (only ever in the mail, never on a page)."""
     link = re.search(r"(/tours/m/[A-Za-z0-9_\-]{22}/confirm/[0-9a-f]{32})", email.text_body)
     return link.group(1)
+
+
+def book_and_commit(tour_type, start: datetime, email: str = "pia@example.com") -> Tour:
+    """Book ``start`` for Pia (or ``email``) now, with default settings, and commit."""
+    tour, _ = book_tour(
+        tour_type, start, Contact("Pia", email), now=utcnow(), settings=TourSettings()
+    )
+    db.session.commit()
+    return tour

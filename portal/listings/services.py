@@ -228,3 +228,17 @@ def all_listings(filters: ListingFilters) -> list[Unit]:
     """Every listed unit matching ``filters`` with what cards show (for re-ranking)."""
     stmt = _filtered(filters).options(*DETAIL_LOADING)
     return list(db.session.scalars(stmt.order_by(Unit.rent_eur, Unit.id)).unique())
+
+
+def units_by_status() -> dict[Property, dict[str, int]]:
+    """Every community (by name) with how many of its units are in each status."""
+    rows = db.session.execute(
+        sa.select(Property, Unit.status, sa.func.count(Unit.id))
+        .join(Unit, Unit.property_id == Property.id)
+        .group_by(Property.id, Unit.status)
+        .order_by(Property.name)
+    ).all()
+    summary: dict[Property, dict[str, int]] = {}
+    for prop, status, count in rows:
+        summary.setdefault(prop, {})[status] = count
+    return summary

@@ -1,6 +1,6 @@
 """Consent banner choice, the browsing-signal beacon and first-visit source capture."""
 
-from flask import abort, has_request_context, redirect, render_template, session, url_for
+from flask import abort, redirect, render_template, session, url_for
 
 from portal.errors import api_error
 from portal.extensions import db, limiter
@@ -8,8 +8,6 @@ from portal.htmx import is_htmx
 from portal.prospects.current import (
     CONSENT_KEY,
     capture_request_touch,
-    consent_choice,
-    current_prospect,
     record_if_allowed,
     safe_next,
 )
@@ -19,13 +17,6 @@ from portal.prospects.views import bp
 from portal.prospects.visitor import forget_touches
 
 bp.before_app_request(capture_request_touch)
-
-
-@bp.app_context_processor
-def prospect_template_context():
-    if not has_request_context():  # emails and jobs render without a visitor
-        return {}
-    return {"consent_choice": consent_choice(), "current_prospect": current_prospect()}
 
 
 @bp.post("/consent")
