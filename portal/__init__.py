@@ -35,10 +35,12 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
     from portal.auth.session import load_user
     from portal.extensions import csrf, db, limiter, login_manager, migrate
+    from portal.input_limits import register as register_input_limits
     from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
     from portal.sqlite import register_sqlite_pragmas
 
+    register_input_limits(app)  # before the blueprints: their rules use its converters
     db.init_app(app)
     # Batch mode lets later migrations ALTER tables on SQLite too.
     migrate.init_app(

@@ -1,11 +1,12 @@
 """The staff sign-in form."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
+from portal.input_limits import BoundedForm
 
-class StaffLoginForm(FlaskForm):
+
+class StaffLoginForm(BoundedForm):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
     submit = SubmitField("Sign in")

@@ -1,17 +1,17 @@
 """The form for a place someone commutes to."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.geo.modes import MODE_LABELS, ROUTED_MODES
+from portal.input_limits import BoundedForm
 
 # Public transport first: most people commute to work or study by it.
 MODE_CHOICES = [SelectChoice(mode, MODE_LABELS[mode]) for mode in ("transit", *ROUTED_MODES)]
 
 
-class DestinationForm(FlaskForm):
+class DestinationForm(BoundedForm):
     label = StringField(
         "Name this place",
         default="Work",

@@ -2,12 +2,12 @@
 
 from datetime import date
 
-from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, Length, NumberRange, Optional
 
 from portal.geo.modes import COMMUTE_MODES, MODE_LABELS
+from portal.input_limits import BoundedForm, IsoDateField
 from portal.listings.services import ListingFilters
 
 MAX_RENT_LIMIT = 100_000
@@ -16,7 +16,7 @@ MAX_COMMUTE_MINUTES = 240
 _CHOOSE_MODE = f"Choose {', '.join(COMMUTE_MODES[:-1])} or {COMMUTE_MODES[-1]}."
 
 
-class ListingFilterForm(FlaskForm):
+class ListingFilterForm(BoundedForm):
     """GET filters: no CSRF (they change nothing) and no prefix, so URLs stay readable."""
 
     class Meta:
@@ -35,7 +35,7 @@ class ListingFilterForm(FlaskForm):
             )
         ],
         default="",
-        validators=[Optional()],
+        # No Optional(): it would let a blank-looking " " past the choice check.
     )
     max_rent = IntegerField(
         "Max rent (€ / month)",
@@ -44,7 +44,9 @@ class ListingFilterForm(FlaskForm):
             NumberRange(min=1, max=MAX_RENT_LIMIT, message="Enter a rent between €1 and €100,000."),
         ],
     )
-    available_by = DateField("Available by", validators=[Optional()], format="%Y-%m-%d")
+    available_by = IsoDateField(
+        "Available by", validators=[Optional(strip_whitespace=False)], format="%Y-%m-%d"
+    )
     commute_to = StringField(
         "Commute to",
         validators=[Optional(), Length(max=200, message="That address is too long.")],
@@ -54,10 +56,7 @@ class ListingFilterForm(FlaskForm):
         choices=[SelectChoice(mode, MODE_LABELS[mode]) for mode in COMMUTE_MODES],
         default="walk",
         validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf(COMMUTE_MODES, message=_CHOOSE_MODE),
-        ],
+        validators=[AnyOf(COMMUTE_MODES, message=_CHOOSE_MODE)],
     )
     max_minutes = IntegerField(
         "Max minutes",
@@ -75,10 +74,7 @@ class ListingFilterForm(FlaskForm):
         ],
         default="",
         validate_choice=False,
-        validators=[
-            Optional(),
-            AnyOf(["", "rent", "fit", "commute"], message="Sort by rent, fit or commute."),
-        ],
+        validators=[AnyOf(["", "rent", "fit", "commute"], message="Sort by rent, fit or commute.")],
     )
     page = IntegerField(
         "Page",
@@ -108,7 +104,7 @@ class ListingFilterForm(FlaskForm):
             max_rent=self.max_rent.data,
             available_by=available_by,
             commute_to=commute_to,
-            mode=self.mode.data or "walk",
+            mode=self.mode.data,
             max_minutes=self.max_minutes.data,
             sort="commute" if self.sort.data == "commute" else "rent",
         )

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from portal.input_limits import parse_db_id
 from portal.models import Unit
 from portal.prospects.favourites import units_by_ids
 from portal.prospects.fit.facts import ListingFacts
@@ -10,6 +11,7 @@ from portal.prospects.fit.score import Fit
 from portal.templating import area, money
 
 MAX_COMPARE = 4
+MAX_ASKED = 50  # ids looked up at most: a URL with thousands of them costs one small query
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,15 @@ def select_for_compare(raw_ids: Iterable[str], fallback: list[int]) -> Compariso
     parts = _split(raw_ids)
     if not parts:
         return Comparison(units_by_ids(fallback[:MAX_COMPARE]))
-    wanted = list(dict.fromkeys(int(p) for p in parts if p.isdigit() and len(p) < 10))
+    ids = {p: parse_db_id(p) for p in dict.fromkeys(parts)}
+    wanted = list(dict.fromkeys(i for i in ids.values() if i is not None))[:MAX_ASKED]
     units = units_by_ids(wanted)
     found = {u.id for u in units}
-    missing = [p for p in dict.fromkeys(parts) if not (p.isdigit() and int(p) in found)]
+    missing = [p for p, i in ids.items() if i not in found]
     notes = []
     if missing:
-        shown = ", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")
+        shown = ", ".join(p if len(p) <= 12 else p[:12] + "…" for p in missing[:5])
+        shown += "…" if len(missing) > 5 else ""
         notes.append(
             f"We left out {len(missing)} listing{'s' if len(missing) != 1 else ''} "
             f"we could not find or that is no longer available ({shown})."

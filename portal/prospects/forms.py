@@ -1,6 +1,5 @@
 """Forms of the prospect area: sign-in, priorities, contact preferences, signals."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     EmailField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
+from portal.input_limits import BoundedForm
 from portal.models import SIGNAL_KINDS
 from portal.prospects.priorities import (
     COMMUTE_LIMIT_RANGE,
@@ -27,7 +27,7 @@ from portal.prospects.priorities import (
 from portal.prospects.topics import TOPICS
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BoundedForm):
     email = EmailField("Your email", validators=[DataRequired(), Email(), Length(max=254)])
     next = HiddenField()
     submit = SubmitField("Email me a sign-in link")
@@ -37,7 +37,7 @@ def _choices(pairs) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BoundedForm):
     name = StringField("Your name", validators=[Optional(), Length(max=120)])
     phone = StringField("Phone", validators=[Optional(), Length(max=40)])
     submit = SubmitField("Save my details")
@@ -46,7 +46,7 @@ class ProfileForm(FlaskForm):
 _IMPORTANCE_CHOICES = [("", "Not answered"), *IMPORTANCE_LEVELS.items()]
 
 
-class PrioritiesForm(FlaskForm):
+class PrioritiesForm(BoundedForm):
     """The questionnaire; one importance select per topic is added below the class."""
 
     commute_max_minutes = IntegerField(
@@ -109,12 +109,15 @@ for _topic, _label in TOPICS.items():
         PrioritiesForm,
         f"importance_{_topic}",
         SelectField(
-            _label, choices=_choices(_IMPORTANCE_CHOICES), default="", validators=[Optional()]
+            # No Optional(): "" (not answered) is a choice; it would let " " past the check.
+            _label,
+            choices=_choices(_IMPORTANCE_CHOICES),
+            default="",
         ),
     )
 
 
-class ContactPreferencesForm(FlaskForm):
+class ContactPreferencesForm(BoundedForm):
     channel = SelectField(
         "How may we contact you?",
         choices=_choices(
@@ -142,7 +145,7 @@ class ContactPreferencesForm(FlaskForm):
     submit = SubmitField("Save contact preferences")
 
 
-class SignalForm(FlaskForm):
+class SignalForm(BoundedForm):
     """A browsing beacon; CSRF comes in the form body or the X-CSRFToken header."""
 
     kind = SelectField(choices=_choices((k, k) for k in SIGNAL_KINDS), validate_choice=True)
@@ -151,6 +154,6 @@ class SignalForm(FlaskForm):
     dwell_seconds = IntegerField(validators=[Optional(), NumberRange(0, 24 * 3600)])
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(BoundedForm):
     choice = SelectField(choices=_choices([("all", "Allow"), ("necessary", "Only necessary")]))
     next = HiddenField()

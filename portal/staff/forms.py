@@ -4,7 +4,6 @@ import calendar
 from collections.abc import Iterable
 from datetime import time
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,12 +15,13 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from portal.input_limits import BoundedForm
 from portal.models import GRID_MINUTES
 
 WEEKDAYS = list(calendar.day_name)  # Monday first, as date.weekday()
 
 
-class WeeklyHoursForm(FlaskForm):
+class WeeklyHoursForm(BoundedForm):
     """One optional start and end per weekday; leave both empty for a day off."""
 
     @classmethod
@@ -59,7 +59,7 @@ for _day, _name in enumerate(WEEKDAYS):
     setattr(WeeklyHoursForm, f"ends_{_day}", TimeField(f"{_name} until", [Optional()]))
 
 
-class OverrideForm(FlaskForm):
+class OverrideForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     kind = SelectField(
         "Kind",
@@ -94,21 +94,34 @@ class OnGrid:
             raise ValidationError(f"Use a multiple of {GRID_MINUTES} minutes.")
 
 
+def _empty_is_zero(value: int | None) -> int | None:
+    return 0 if value is None else value
+
+
 def _minutes(label: str, low: int, high: int) -> IntegerField:
+    """Minutes on the grid; an optional one (``low`` 0) left empty means 0, not NULL."""
+    if low:
+        return IntegerField(
+            label, validators=[DataRequired(), NumberRange(low, high), OnGrid()], default=low
+        )
     return IntegerField(
         label,
-        validators=[DataRequired() if low else Optional(), NumberRange(low, high), OnGrid()],
+        validators=[Optional(), NumberRange(low, high), OnGrid()],
+        filters=[_empty_is_zero],
         default=low,
     )
 
 
-class TourTypeForm(FlaskForm):
+class TourTypeForm(BoundedForm):
     duration_minutes = _minutes("Length (minutes)", 15, 240)
     interval_minutes = _minutes("A slot every (minutes)", 15, 240)
     buffer_before_minutes = _minutes("Buffer before (minutes)", 0, 120)
     buffer_after_minutes = _minutes("Buffer after (minutes)", 0, 120)
     min_notice_minutes = IntegerField(
-        "Minimum notice (minutes)", validators=[Optional(), NumberRange(0, 10080)], default=0
+        "Minimum notice (minutes)",
+        validators=[Optional(), NumberRange(0, 10080)],
+        filters=[_empty_is_zero],
+        default=0,
     )
     horizon_days = IntegerField(
         "Bookable this many days ahead", validators=[DataRequired(), NumberRange(1, 365)]
@@ -124,7 +137,7 @@ class TourTypeForm(FlaskForm):
     active = BooleanField("Offered")
 
 
-class ConfirmationSwitchForm(FlaskForm):
+class ConfirmationSwitchForm(BoundedForm):
     """The per-property switch: one confirmation mode for every tour type at once."""
 
     confirmation = SelectField("Confirmation for all tour types", choices=CONFIRMATION_CHOICES)
@@ -136,7 +149,7 @@ UNVERIFIED_INSTANT_CHOICES = [
 ]
 
 
-class UnverifiedInstantForm(FlaskForm):
+class UnverifiedInstantForm(BoundedForm):
     """The per-property choice for instant tours booked with an email nobody has confirmed."""
 
     unverified_instant = SelectField(
@@ -145,6 +158,6 @@ class UnverifiedInstantForm(FlaskForm):
     )
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=80)])

@@ -2,7 +2,6 @@
 
 from datetime import UTC, datetime
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -16,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.input_limits import BoundedForm
 from portal.models import TOUR_CONTACT_CHANNELS, TOUR_KINDS
 from portal.prospects.priorities import TOPICS
 from portal.tours.booking import Contact
@@ -28,7 +28,8 @@ CHANNEL_CHOICES = [
     SelectChoice("phone", "Phone call"),
     SelectChoice("sms", "Text message"),
 ]
-IDEMPOTENCY_KEY = Regexp(r"^[A-Za-z0-9_\-]{16,64}$", message="Not a valid request key.")
+# Empty means none; Optional() would also let "  " through as a key.
+IDEMPOTENCY_KEY = Regexp(r"^(?:[A-Za-z0-9_\-]{16,64})?$", message="Not a valid request key.")
 
 
 def parse_instant(value: str | None) -> datetime | None:
@@ -54,10 +55,10 @@ class StartField(HiddenField):
         return parse_instant(self.data)
 
 
-class BookingForm(FlaskForm):
+class BookingForm(BoundedForm):
     type = HiddenField(validators=[DataRequired(), AnyOf(TOUR_KINDS, message="Unknown tour type.")])
     start = StartField()
-    idempotency_key = HiddenField(validators=[Optional(), IDEMPOTENCY_KEY])
+    idempotency_key = HiddenField(validators=[IDEMPOTENCY_KEY])
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     email = EmailField(
         "Email",
@@ -98,7 +99,7 @@ def contact_from(form: BookingForm, answers: "BookingAnswersForm | None" = None)
     )
 
 
-class BookingAnswersForm(FlaskForm):
+class BookingAnswersForm(BoundedForm):
     """The booking's optional "what matters to you" step (feeds the prospect's priorities)."""
 
     priorities = SelectMultipleField(
@@ -106,10 +107,10 @@ class BookingAnswersForm(FlaskForm):
         choices=PRIORITY_CHOICES,
         widget=ListWidget(prefix_label=False),
         option_widget=CheckboxInput(),
-        validators=[Optional()],
+        # No Optional(): it stops at a blank first value, and [""] would skip the choice check.
     )
     note = TextAreaField("Anything else we should know?", validators=[Optional(), Length(max=500)])
 
 
-class RescheduleForm(FlaskForm):
+class RescheduleForm(BoundedForm):
     start = StartField()

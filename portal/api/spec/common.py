@@ -1,5 +1,10 @@
 """Schemas shared by every section of the API document."""
 
+from portal.input_limits import MAX_DB_INT
+
+# Ids are PostgreSQL integers; a larger one in a path answers 404.
+LISTING_ID = {"type": "integer", "minimum": 1, "maximum": MAX_DB_INT}
+
 ERROR = {
     "type": "object",
     "required": ["error"],
@@ -23,3 +28,26 @@ ERROR = {
 def json_body(ref: str) -> dict:
     """A JSON response or request body given by a schema in components."""
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{ref}"}}}
+
+
+# Text rules of portal.input_limits, as patterns (ECMA-262 and Python read them alike).
+_CONTROL = "\\x00-\\x1f\\x7f-\\x9f"
+_CONTROL_BUT_LINES = "\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f-\\x9f"
+# What str.strip() removes besides control characters: a field of only these is empty.
+BLANK = " \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000"
+
+
+def text(*, max_length: int | None = None, required: bool = False, multiline: bool = False) -> dict:
+    """A text field: no control characters (line breaks allowed when ``multiline``), and
+    with ``required`` at least one character that is not blank."""
+    control = _CONTROL_BUT_LINES if multiline else _CONTROL
+    pattern = f"^[^{control}]*[^{control}{BLANK}][^{control}]*$" if required else f"^[^{control}]*$"
+    schema: dict = {"type": "string", "pattern": pattern}
+    if max_length is not None:
+        schema["maxLength"] = max_length
+    return schema
+
+
+def or_empty(schema: dict) -> dict:
+    """A query parameter that may also be sent empty (as a page's form sends it): no filter."""
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}

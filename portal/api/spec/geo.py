@@ -1,9 +1,16 @@
 """/geocode, /commute, /neighbourhood, and the commute parts of /listings."""
 
-from portal.api.spec.common import json_body
+from portal.api.spec.common import json_body, or_empty, text
+from portal.geo.geocoding import MAX_QUERY
 from portal.geo.modes import COMMUTE_MODES
+from portal.listings.forms import MAX_COMMUTE_MINUTES
 
 _MODES = list(COMMUTE_MODES)
+_LAT = "-?(?:90(?:\\.0+)?|[1-8]?[0-9](?:\\.[0-9]+)?)"
+_LON = "-?(?:180(?:\\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\\.[0-9]+)?)"
+# `lat,lon` in decimal degrees within range; the API checks `from` with this very pattern.
+LAT_LON_PATTERN = f"^ *{_LAT} *, *{_LON} *$"
+_ADDRESS = text(max_length=MAX_QUERY, required=True)
 
 _LOCATION = {
     "type": "object",
@@ -182,7 +189,7 @@ COMMUTE_PARAMETERS = [
         "name": "commute_to",
         "in": "query",
         "description": "Destination address or `lat,lon` for commute filtering and sorting",
-        "schema": {"type": "string", "maxLength": 200},
+        "schema": text(max_length=MAX_QUERY),
     },
     {
         "name": "mode",
@@ -192,14 +199,15 @@ COMMUTE_PARAMETERS = [
     {
         "name": "max_minutes",
         "in": "query",
-        "description": "Only homes within this many minutes of `commute_to`",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 240},
+        "description": "Only homes within this many minutes of `commute_to` (which it needs)",
+        "schema": or_empty({"type": "integer", "minimum": 1, "maximum": MAX_COMMUTE_MINUTES}),
     },
     {
         "name": "sort",
         "in": "query",
-        "description": "`commute` (needs `commute_to`) or `rent`",
-        "schema": {"enum": ["rent", "commute"], "default": "rent"},
+        "description": "`commute` (needs `commute_to`) or `rent` (empty: rent); `fit`, the "
+        "pages' sort for a visitor's priorities, sorts by rent here",
+        "schema": {"enum": ["", "rent", "commute", "fit"], "default": "rent"},
     },
 ]
 
@@ -207,8 +215,17 @@ _ERRORS = {
     "400": {"description": "A parameter is not valid", "content": json_body("Error")},
     "422": {
         "description": "The address is unknown, ambiguous or outside the area we cover "
-        "(`outside_coverage`)",
-        "content": json_body("GeocodeError"),
+        "(`outside_coverage`, with candidates only for an address)",
+        "content": {
+            "application/json": {
+                "schema": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/GeocodeError"},
+                        {"$ref": "#/components/schemas/Error"},
+                    ]
+                }
+            }
+        },
     },
 }
 
@@ -217,9 +234,7 @@ PATHS = {
         "get": {
             "operationId": "geocode",
             "summary": "Find an address in the area we cover (offline gazetteer by default)",
-            "parameters": [
-                {"name": "q", "in": "query", "required": True, "schema": {"type": "string"}}
-            ],
+            "parameters": [{"name": "q", "in": "query", "required": True, "schema": _ADDRESS}],
             "responses": {
                 "200": {
                     "description": "The address found",
@@ -250,14 +265,14 @@ PATHS = {
                     "in": "query",
                     "required": True,
                     "description": "`lat,lon`",
-                    "schema": {"type": "string"},
+                    "schema": {"type": "string", "pattern": LAT_LON_PATTERN},
                 },
                 {
                     "name": "to",
                     "in": "query",
                     "required": True,
                     "description": "An address or `lat,lon`",
-                    "schema": {"type": "string"},
+                    "schema": _ADDRESS,
                 },
                 {"name": "mode", "in": "query", "schema": {"enum": _MODES, "default": "walk"}},
             ],
@@ -275,8 +290,18 @@ PATHS = {
             "operationId": "neighbourhood",
             "summary": "Neighbourhood facts around a point",
             "parameters": [
-                {"name": "lat", "in": "query", "required": True, "schema": {"type": "number"}},
-                {"name": "lon", "in": "query", "required": True, "schema": {"type": "number"}},
+                {
+                    "name": "lat",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "number", "minimum": -90, "maximum": 90},
+                },
+                {
+                    "name": "lon",
+                    "in": "query",
+                    "required": True,
+                    "schema": {"type": "number", "minimum": -180, "maximum": 180},
+                },
             ],
             "responses": {
                 "200": {"description": "The facts", "content": json_body("Neighbourhood")},

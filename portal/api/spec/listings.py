@@ -1,7 +1,8 @@
 """/listings and /listings/{id}."""
 
-from portal.api.spec.common import json_body
+from portal.api.spec.common import LISTING_ID, json_body, or_empty
 from portal.api.spec.geo import COMMUTE_PARAMETERS
+from portal.listings.forms import MAX_PAGE, MAX_RENT_LIMIT
 
 _INTERNET = {
     "type": "object",
@@ -116,23 +117,27 @@ _FILTER_PARAMETERS = [
     {
         "name": "bedrooms",
         "in": "query",
-        "description": "At least this many bedrooms (0 = studio)",
-        "schema": {"type": "integer", "minimum": 0, "maximum": 3},
+        "description": "At least this many bedrooms (0 = studio); empty: any",
+        "schema": or_empty({"type": "integer", "minimum": 0, "maximum": 3}),
     },
     {
         "name": "max_rent",
         "in": "query",
         "description": "Highest monthly rent in euros",
-        "schema": {"type": "integer", "minimum": 1, "maximum": 100000},
+        "schema": or_empty({"type": "integer", "minimum": 1, "maximum": MAX_RENT_LIMIT}),
     },
     {
         "name": "available_by",
         "in": "query",
         "description": "Available on or before this date",
-        "schema": {"type": "string", "format": "date"},
+        "schema": or_empty({"type": "string", "format": "date"}),
     },
     *COMMUTE_PARAMETERS,
-    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1}},
+    {
+        "name": "page",
+        "in": "query",
+        "schema": or_empty({"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}),
+    },
 ]
 
 
@@ -160,12 +165,7 @@ PATHS = {
             "operationId": "getListing",
             "summary": "One listing with its property, media and internet service",
             "parameters": [
-                {
-                    "name": "id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer"},
-                }
+                {"name": "id", "in": "path", "required": True, "schema": LISTING_ID},
             ],
             "responses": {
                 "200": {"description": "The listing", "content": json_body("ListingDetail")},

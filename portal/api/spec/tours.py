@@ -1,6 +1,6 @@
 """/listings/{id}/tour-slots, /tours and /tours/{token} (reschedule, cancel)."""
 
-from portal.api.spec.common import json_body
+from portal.api.spec.common import BLANK, LISTING_ID, json_body, text
 from portal.models.tour import TOUR_CONTACT_CHANNELS, TOUR_STATUSES
 from portal.tours.forms import PRIORITIES
 
@@ -14,6 +14,15 @@ _TOKEN = {
 }
 _KINDS = {"enum": ["guided", "self_guided", "video"]}
 _PRIORITIES = {"type": "array", "items": {"enum": list(PRIORITIES)}}
+_IDEMPOTENCY_KEY = {"type": "string", "pattern": "^(?:[A-Za-z0-9_-]{16,64})?$"}
+_NOTE = text(max_length=500, multiline=True)
+# The email validator refuses the special-use domains of RFC 6761 and friends, in any case.
+_RESERVED_DOMAIN = "\\.(?:{})\\.?$".format(
+    "|".join(
+        "".join(f"[{c}{c.upper()}]" for c in tld)
+        for tld in ("arpa", "invalid", "local", "localhost", "onion", "test")
+    )
+)
 
 _SLOT = {
     "type": "object",
@@ -50,18 +59,29 @@ _BOOKING_REQUEST = {
     "type": "object",
     "required": ["listing_id", "type", "start", "name", "email"],
     "properties": {
-        "listing_id": {"type": "integer"},
+        "listing_id": LISTING_ID,
         "type": _KINDS,
         "start": {**_INSTANT, "description": "A slot start from tour-slots, with its offset"},
-        "name": {"type": "string", "maxLength": 120},
-        "email": {"type": "string", "format": "email", "maxLength": 254},
-        "phone": {"type": "string", "maxLength": 40},
+        "name": text(max_length=120, required=True),
+        "email": {
+            "type": "string",
+            "format": "email",
+            "maxLength": 254,
+            "not": {"pattern": _RESERVED_DOMAIN},
+            "description": "Deliverable: addresses at the reserved domains (.test, .local, "
+            ".localhost, .invalid, .onion, .arpa) are refused",
+        },
+        "phone": {
+            "type": "string",
+            "maxLength": 40,
+            "pattern": f"^(?:[{BLANK}]*|\\+?[0-9 ()-]{{5,40}})$",
+            "description": "Needed for the `phone` and `sms` contact channels",
+        },
         "contact_channel": {"enum": list(TOUR_CONTACT_CHANNELS), "default": "email"},
         "priorities": _PRIORITIES,
-        "priorities_note": {"type": "string", "maxLength": 500},
+        "priorities_note": _NOTE,
         "idempotency_key": {
-            "type": "string",
-            "pattern": "^[A-Za-z0-9_-]{16,64}$",
+            **_IDEMPOTENCY_KEY,
             "description": _KEY_RULES,
         },
     },
@@ -163,7 +183,7 @@ PATHS = {
             "operationId": "listTourSlots",
             "summary": "Free tour times of a listing, in the property's time zone (agent-free)",
             "parameters": [
-                {"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {"name": "id", "in": "path", "required": True, "schema": LISTING_ID},
                 {"name": "type", "in": "query", "required": True, "schema": _KINDS},
                 {
                     "name": "from",
@@ -201,7 +221,7 @@ PATHS = {
                     "name": "Idempotency-Key",
                     "in": "header",
                     "description": _KEY_RULES,
-                    "schema": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"},
+                    "schema": _IDEMPOTENCY_KEY,
                 }
             ],
             "requestBody": {"required": True, "content": json_body("TourBookingRequest")},
@@ -305,7 +325,7 @@ SCHEMAS = {
         "type": "object",
         "properties": {
             "priorities": _PRIORITIES,
-            "priorities_note": {"type": "string", "maxLength": 500},
+            "priorities_note": _NOTE,
         },
     },
     "SlotTaken": _SLOT_TAKEN,

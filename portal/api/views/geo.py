@@ -1,8 +1,11 @@
 """/geocode, /commute and /neighbourhood: the same geo services as the pages."""
 
+import re
+
 from flask import jsonify, request
 
 from portal.api.serializers import geocode_error, location_json
+from portal.api.spec.geo import LAT_LON_PATTERN
 from portal.api.views import bp
 from portal.errors import api_error
 from portal.extensions import limiter
@@ -11,6 +14,7 @@ from portal.geo.geocoding import parse_lat_lon, resolve_address
 from portal.geo.modes import COMMUTE_MODES
 from portal.geo.neighbourhood import compute_neighbourhood
 from portal.geo.regions import region_covering
+from portal.input_limits import parse_json_number
 from portal.settings import geo_settings
 
 
@@ -30,7 +34,8 @@ def geocode():
 @limiter.limit("60 per minute")
 def commute():
     errors: dict[str, list[str]] = {}
-    origin = parse_lat_lon(request.args.get("from", ""))
+    raw_origin = request.args.get("from", "")
+    origin = parse_lat_lon(raw_origin) if re.fullmatch(LAT_LON_PATTERN, raw_origin) else None
     if origin is None:
         errors["from"] = ["Give the start as lat,lon, for example 60.1674,24.9366."]
     mode = request.args.get("mode", "walk")
@@ -73,12 +78,11 @@ def neighbourhood():
     errors = {}
     values = {}
     for name, low, high in (("lat", -90, 90), ("lon", -180, 180)):
-        try:
-            values[name] = float(request.args.get(name, ""))
-            if not low <= values[name] <= high:
-                raise ValueError
-        except ValueError:
+        value = parse_json_number(request.args.get(name, ""))
+        if value is None or not low <= value <= high:
             errors[name] = [f"Give {name} as a number between {low} and {high}."]
+        else:
+            values[name] = value
     if errors:
         return api_error(400, "invalid_request", "Some parameters are not valid.", errors)
     region = region_covering(values["lat"], values["lon"])

@@ -6,10 +6,13 @@ from flask import abort, current_app, jsonify, request, url_for
 from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import MultiDict
 
+from portal.api.request_body import form_fields, json_object
+from portal.api.spec.tours import SCHEMAS
 from portal.api.views import bp
 from portal.errors import api_error
 from portal.extensions import db, limiter
 from portal.forms import field_errors
+from portal.input_limits import db_id, parse_iso_day
 from portal.listings.services import get_listing
 from portal.models import TOUR_KINDS, Tour
 from portal.models.base import utcnow
@@ -93,25 +96,14 @@ def tour_json(tour: Tour) -> dict:
     }
 
 
-def _json_body() -> dict:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        abort(400, description="Send a JSON object.")
-    return body
-
-
-def _formdata(body: dict) -> MultiDict:
-    """JSON fields as form data for the shared WTForms validation (lists stay lists)."""
-    pairs = []
-    for key, value in body.items():
-        values = value if isinstance(value, list) else [value]
-        pairs.extend((key, v if isinstance(v, str) else str(v)) for v in values if v is not None)
-    return MultiDict(pairs)
-
-
-def _answers_form(body: dict) -> BookingAnswersForm:
-    answers = {"priorities": body.get("priorities", []), "note": body.get("priorities_note", "")}
-    return BookingAnswersForm(formdata=_formdata(answers), meta={"csrf": False})
+def _answers_form(body: dict) -> tuple[BookingAnswersForm, dict[str, list[str]]]:
+    """The answers form over the body's `priorities` and `priorities_note`, and type errors."""
+    fields, errors = form_fields(body, SCHEMAS["TourAnswers"])
+    renamed = MultiDict(
+        ("note" if key == "priorities_note" else key, value)
+        for key, value in fields.items(multi=True)
+    )
+    return BookingAnswersForm(formdata=renamed, meta={"csrf": False}), errors
 
 
 def _taken(exc: SlotTaken, tz_name: str, needs_agent: bool):
@@ -134,10 +126,11 @@ def _date_args() -> tuple[dict[str, date], dict[str, list[str]]]:
         raw = request.args.get(name)
         if raw is None:
             continue
-        try:
-            dates[name] = date.fromisoformat(raw)
-        except ValueError:
+        day = parse_iso_day(raw)
+        if day is None:
             errors[name] = ["Not a date like 2026-11-24."]
+        else:
+            dates[name] = day
     return dates, errors
 
 
@@ -160,7 +153,9 @@ def tour_slots(unit_id: int):
     now = utcnow()
     first, last = booking_window(tour_type, now)
     start = max(dates.get("from", first), first)
-    end = min(dates.get("to", last), last, start + timedelta(days=MAX_RANGE_DAYS))
+    end = min(dates.get("to", last), last)
+    if start <= end:  # so that a far `from` (9999-12-31) never reaches the addition
+        end = min(end, start + timedelta(days=MAX_RANGE_DAYS))
     by_day = slots_by_day(tour_type, start, end, now) if start <= end else {}
     tz_name = unit.property.time_zone
     return jsonify(
@@ -178,19 +173,20 @@ def tour_slots(unit_id: int):
 @bp.post("/tours")
 @limiter.limit(POST_LIMIT)
 def create_tour():
-    body = _json_body()
+    body = json_object()
     if "idempotency_key" not in body and request.headers.get("Idempotency-Key"):
         body["idempotency_key"] = request.headers["Idempotency-Key"]
-    form = BookingForm(formdata=_formdata(body), meta={"csrf": False})
-    if not isinstance(body.get("listing_id"), int):
+    fields, type_errors = form_fields(body, SCHEMAS["TourBookingRequest"])
+    form = BookingForm(formdata=fields, meta={"csrf": False})
+    listing_id = db_id(body.get("listing_id"))
+    if type_errors or listing_id is None:
         form.validate()
+        if listing_id is None:
+            type_errors["listing_id"] = ["Give the listing's id."]
         return api_error(
-            422,
-            "invalid_booking",
-            "Some fields are not valid.",
-            {**field_errors(form), "listing_id": ["Give the listing's id."]},
+            422, "invalid_booking", "Some fields are not valid.", field_errors(form) | type_errors
         )
-    unit = get_listing(body["listing_id"])
+    unit = get_listing(listing_id)
     if unit is None:
         return api_error(422, "invalid_booking", "No such listing.", {"listing_id": ["Unknown."]})
     if not form.validate():
@@ -203,7 +199,7 @@ def create_tour():
             "This kind of tour is not offered here.",
             {"type": ["Not offered."]},
         )
-    priorities = _answers_form(body)
+    priorities, _ = _answers_form(body)  # its type errors are in type_errors above
     if not priorities.validate():
         return api_error(
             422, "invalid_booking", "Some fields are not valid.", field_errors(priorities)
@@ -248,10 +244,10 @@ def get_tour(token: str):
 def update_tour(token: str):
     """Update the "what matters to you" answers of a tour."""
     tour = tour_or_404(token, NO_TOUR)
-    body = _json_body()
-    form = _answers_form(body)
-    if not form.validate():
-        return api_error(422, "invalid_tour", "Some fields are not valid.", field_errors(form))
+    form, type_errors = _answers_form(json_object())
+    if not form.validate() or type_errors:
+        errors = field_errors(form) | type_errors
+        return api_error(422, "invalid_tour", "Some fields are not valid.", errors)
     record_tour_answers(tour, form.priorities.data or [], form.note.data or "")
     db.session.commit()
     return jsonify(tour_json(tour))
@@ -261,9 +257,11 @@ def update_tour(token: str):
 @limiter.limit(POST_LIMIT)
 def reschedule_tour_api(token: str):
     tour = tour_or_404(token, NO_TOUR)
-    form = RescheduleForm(formdata=_formdata(_json_body()), meta={"csrf": False})
-    if not form.validate():
-        return api_error(422, "invalid_booking", "Some fields are not valid.", field_errors(form))
+    fields, type_errors = form_fields(json_object(), SCHEMAS["TourReschedule"])
+    form = RescheduleForm(formdata=fields, meta={"csrf": False})
+    if not form.validate() or type_errors:
+        errors = field_errors(form) | type_errors
+        return api_error(422, "invalid_booking", "Some fields are not valid.", errors)
     settings = current_tour_settings()
     try:
         commit_booking(

@@ -10,6 +10,7 @@ from flask_login import current_user
 from portal.auth.session import roles_required
 from portal.extensions import db
 from portal.forms import EmptyForm
+from portal.input_limits import parse_db_id
 from portal.models import Property
 from portal.models.base import utcnow
 from portal.staff.views import bp
@@ -69,7 +70,7 @@ def confirm(tour_id: int):
 @roles_required("agent")
 def reassign(tour_id: int):
     """Give the tour to another agent of the property who is free then."""
-    agent_id = request.form.get("agent_id", type=int)
+    agent_id = parse_db_id(request.form.get("agent_id", ""))
     if agent_id is None:
         abort(400, description="Choose an agent.")
     return _act(

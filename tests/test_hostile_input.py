@@ -1,0 +1,428 @@
+"""The hostile corpus (tests/hostile.py) against every form field and API parameter.
+
+Form fields are read from the pages themselves: every GET route of the URL map (and the
+links they show) is rendered for the visitor, prospect or admin it is for, and each form on
+it is sent once per field and hostile string, the other fields keeping the page's values.
+That every FlaskForm of the portal was reached is checked against the classes themselves.
+API parameters and body fields are read from /api/v1/openapi.json. Nothing may answer 5xx,
+and a text value that was accepted must read back as it was sent.
+"""
+
+import importlib
+import itertools
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from datetime import time
+from html.parser import HTMLParser
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pytest
+from flask_wtf import FlaskForm
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+from wtforms import IntegerField, StringField
+from wtforms.fields.core import UnboundField
+
+import portal
+from portal.extensions import db
+from portal.input_limits import BoundedForm
+from portal.models import Tour
+from tests.factories import STAFF_PASSWORD, gen_agent, gen_staff, gen_tour_type, gen_unit
+from tests.hostile import CHOICE_STRINGS, JSON_VALUES, STRINGS
+from tests.prospect_session import give_consent, sign_in
+from tests.tours_helpers import iso, local_slot
+
+# Never sent: they end the session the crawl runs in, or erase the account.
+SKIPPED_ENDPOINTS = {"auth.logout", "prospects.delete_account", "static"}
+# Forms that no page shows (a beacon posted by script), by class: where they are posted.
+POSTED_BY_SCRIPT = {"SignalForm": "/me/signals"}
+TEXT_INPUTS = {"text", "email", "tel", "search", "textarea", "url"}
+CHOICE_INPUTS = {"select", "radio", "checkbox", "button", "hidden"}
+REPEATED_FIELD_STRINGS = ["", "\x00", "9" * 5000, "24:00"]
+
+
+# -- Reading forms from pages -----------------------------------------------------------------
+
+
+@dataclass
+class PageForm:
+    page: str
+    action: str
+    method: str
+    values: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
+
+    def key(self) -> tuple:
+        action = re.sub(r"/\d+", "/N", urlsplit(self.action).path)
+        names = {re.sub(r"^t\d+-", "", name) for name in self.kinds}  # tour type prefixes
+        return (self.method, action, tuple(sorted(names)))
+
+
+class _FormReader(HTMLParser):
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.page, self.forms, self.links = page, [], []
+        self._form: PageForm | None = None
+        self._text: tuple[str, list] | None = None
+        self._select: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href", "").startswith("/"):
+            self.links.append(a["href"])
+        if tag == "form":
+            action = a.get("action") or self.page
+            self._form = PageForm(self.page, action, (a.get("method") or "get").upper())
+            self.forms.append(self._form)
+        if self._form is None or "name" not in a:
+            return
+        name, form = a["name"], self._form
+        if tag == "input":
+            kind = a.get("type", "text")
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            form.kinds.setdefault(name, kind)
+            if kind in ("checkbox", "radio"):
+                if "checked" in a or name not in form.values:
+                    form.values[name] = a.get("value", "y")
+            else:
+                form.values[name] = a.get("value", "")
+        elif tag == "button":  # a named button sends its value (the consent choice)
+            form.kinds.setdefault(name, "button")
+            form.values.setdefault(name, a.get("value", ""))
+        elif tag == "textarea":
+            form.kinds[name] = "textarea"
+            self._text = (name, [])
+        elif tag == "select":
+            form.kinds[name] = "select"
+            self._select = name
+        elif (
+            tag == "option"
+            and self._select
+            and ("selected" in a or self._select not in form.values)
+        ):
+            form.values[self._select] = a.get("value", "")
+
+    def handle_data(self, data):
+        if self._text:
+            self._text[1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._text and self._form:
+            self._form.values[self._text[0]] = "".join(self._text[1]).lstrip("\n")
+            self._text = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._form = None
+
+
+def _endpoint(app, url: str):
+    """The URL map's rule for ``url`` (GET, else POST), or None."""
+    adapter = app.url_map.bind("portal.test")
+    for method in ("GET", "POST"):
+        try:
+            return adapter.match(urlsplit(url).path, method=method, return_rule=True)[0]
+        except HTTPException:
+            continue
+    return None
+
+
+def _start_pages(app, ids: dict) -> list[str]:
+    pages = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        if rule.rule.startswith(("/api/", "/dev/")) or rule.rule.endswith((".json", ".ics")):
+            continue
+        if not set(rule.arguments) <= ids.keys():
+            continue
+        pages.append(app.url_for(rule.endpoint, **{a: ids[a] for a in rule.arguments}))
+    return pages
+
+
+def _client_for(clients: dict, url: str):
+    path = urlsplit(url).path
+    if path.startswith("/staff"):
+        return clients["admin"]
+    if path.startswith(("/auth", "/me/sign-in")):
+        return clients["anonymous"]
+    return clients["prospect"]
+
+
+def crawl(app, clients: dict, ids: dict) -> list[PageForm]:
+    """Every form on every page the URL map has (and on the pages those link to), once."""
+    queue, seen_endpoints, forms = _start_pages(app, ids), set(), {}
+    while queue:
+        url = queue.pop(0)
+        endpoint = _endpoint(app, url)
+        if endpoint is None or endpoint.endpoint in SKIPPED_ENDPOINTS:
+            continue
+        # Once per endpoint and set of query names (a booking page with a chosen time).
+        seen = (endpoint.endpoint, tuple(sorted(parse_qs(urlsplit(url).query))))
+        if seen in seen_endpoints or endpoint.rule.startswith(("/api/", "/dev/")):
+            continue
+        seen_endpoints.add(seen)
+        response = _client_for(clients, url).get(url)
+        assert response.status_code < 500, url
+        if "text/html" not in response.content_type:
+            continue
+        reader = _FormReader(url.split("?")[0])
+        reader.feed(response.get_data(as_text=True))
+        for form in reader.forms:
+            rule = _endpoint(app, form.action)
+            if form.kinds and rule and rule.endpoint not in SKIPPED_ENDPOINTS:
+                forms.setdefault(form.key(), form)
+        for link in reader.links:
+            if link.startswith("/static/"):
+                continue
+            queue.append(link)
+            query = parse_qs(urlsplit(link).query)
+            if query and (rule := _endpoint(app, link)) and rule.endpoint not in SKIPPED_ENDPOINTS:
+                # A link's query values are inputs too (a page number, a chosen day).
+                values = {k: v[0] for k, v in query.items()}
+                link_form = PageForm(url, urlsplit(link).path, "GET", values)
+                link_form.kinds = dict.fromkeys(values, "query")
+                forms.setdefault(link_form.key(), link_form)
+    return list(forms.values())
+
+
+def portal_form_classes() -> list[type[FlaskForm]]:
+    """Every FlaskForm subclass defined in the portal package."""
+    for module in pkgutil.walk_packages(portal.__path__, "portal."):
+        importlib.import_module(module.name)
+    found, stack = [], [FlaskForm]
+    while stack:
+        for sub in stack.pop().__subclasses__():
+            stack.append(sub)
+            if sub.__module__.startswith("portal.") and sub is not BoundedForm:
+                found.append(sub)
+    return found
+
+
+def _field_names(form_class) -> dict[str, type]:
+    """The fields a form class declares (its own and inherited), by name."""
+    return {
+        name: value.field_class
+        for name in dir(form_class)
+        if isinstance(value := getattr(form_class, name), UnboundField)
+    }
+
+
+# -- The world the crawl runs in ---------------------------------------------------------------
+
+
+@pytest.fixture
+def world(app):
+    unit = gen_unit()
+    gen_tour_type(unit.property, "guided")
+    gen_tour_type(unit.property, "self_guided", capacity=3)
+    gen_agent(unit.property)
+    for _ in range(12):  # a second page of listings, so that `page` is a link
+        gen_unit(unit.property)
+    admin = gen_staff("admin")
+    db.session.commit()
+    anonymous, prospect, staff = app.test_client(), app.test_client(), app.test_client()
+    sign_in(prospect, "pia@example.com")
+    give_consent(prospect)
+    assert staff.post(
+        "/auth/login", data={"email": admin.email, "password": STAFF_PASSWORD}
+    ).status_code in (302, 303)
+    booked = prospect.post(
+        "/api/v1/tours",
+        json={
+            "listing_id": unit.id,
+            "type": "guided",
+            "start": iso(local_slot(3, time(11))),
+            "name": "Pia",
+            "email": "pia@example.com",
+        },
+    )
+    assert booked.status_code == 201
+    tour = db.session.scalar(db.select(Tour))
+    ids = {
+        "unit_id": unit.id,
+        "property_id": unit.property_id,
+        "tour_id": tour.id,
+        "token": booked.json["token"],
+    }
+    clients = {"anonymous": anonymous, "prospect": prospect, "admin": staff}
+    return clients, ids
+
+
+def _corpus_for(name: str, kind: str) -> list[str]:
+    """The strings for one field: all of them, but fewer for choices and for the copies of a
+    field defined once for every weekday (``starts_1`` … ``starts_6`` repeat ``starts_0``)."""
+    if re.search(r"_[1-9]$", name):
+        return REPEATED_FIELD_STRINGS
+    return CHOICE_STRINGS if kind in CHOICE_INPUTS else STRINGS
+
+
+def _send(client, form: PageForm, values: dict):
+    if form.method == "GET":
+        return client.get(form.action, query_string=values)
+    return client.post(form.action, data=values)
+
+
+def _shows(client, response, form: PageForm, value: str) -> bool:
+    wanted = str(escape(value.strip()))
+    pages = [form.page]
+    if response.status_code in (301, 302, 303) and response.headers.get("Location"):
+        pages.insert(0, response.headers["Location"])
+    return any(wanted in client.get(page).get_data(as_text=True) for page in pages)
+
+
+def test_every_portal_form_checks_text_and_integers():
+    """Every form with a text or integer field derives from BoundedForm (the shared rules)."""
+    missing = [
+        cls.__qualname__
+        for cls in portal_form_classes()
+        if not issubclass(cls, BoundedForm)
+        and any(issubclass(k, StringField | IntegerField) for k in _field_names(cls).values())
+    ]
+    assert missing == []
+
+
+def test_the_hostile_corpus_against_every_form_field(app, world):
+    """Each field of each form, sent each hostile string: never a 5xx; accepted text reads back."""
+    clients, ids = world
+    forms = crawl(app, clients, ids)
+    reached = {name.split("-", 1)[-1] for form in forms for name in form.kinds}
+    for cls in portal_form_classes():
+        names = set(_field_names(cls)) - {"csrf_token", "submit"}
+        if cls.__name__ in POSTED_BY_SCRIPT:
+            forms.append(
+                PageForm(
+                    "/",
+                    POSTED_BY_SCRIPT[cls.__name__],
+                    "POST",
+                    dict.fromkeys(names, ""),
+                    dict.fromkeys(names, "text"),
+                )
+            )
+            continue
+        assert names <= reached, f"{cls.__name__}: no page shows {sorted(names - reached)}"
+    sent, errors, not_echoed = 0, [], []
+    for form in forms:
+        client = _client_for(clients, form.page)
+        for name, kind in form.kinds.items():
+            if name == "csrf_token":
+                continue
+            for value in _corpus_for(name, kind):
+                response = _send(client, form, {**form.values, name: value})
+                sent += 1
+                if response.status_code >= 500:
+                    errors.append((form.action, name, value[:40]))
+                accepted = response.status_code in (301, 302, 303)
+                echoes = accepted and kind in TEXT_INPUTS and value.strip()
+                if echoes and not _shows(client, response, form, value):
+                    not_echoed.append((form.action, name, value[:40]))
+    fields = sum(len(form.kinds) for form in forms)
+    print(f"hostile corpus: {sent} submissions, {fields} fields of {len(forms)} forms")
+    assert errors == []
+    assert not_echoed == []
+
+
+# -- The API, from its document ---------------------------------------------------------------
+
+
+def _valid(name: str, schema: dict, ids: dict, slot: str):
+    """A value the document accepts for a parameter, to hold the others still."""
+    schema = schema.get("anyOf", [schema])[0]
+    if name in ("id", "listing_id"):
+        return ids["unit_id"]
+    if name == "token":
+        return ids["token"]
+    if "enum" in schema:
+        return next(v for v in schema["enum"] if v)
+    if schema.get("format") == "date-time" or name == "start":
+        return slot
+    known = {
+        "from": "60.1674,24.9366",
+        "to": "Mannerheimintie 5",
+        "q": "Mannerheimintie 5",
+        "lat": 60.1674,
+        "lon": 24.9366,
+        "email": "pia@example.com",
+        "name": "Pia",
+    }
+    if name in known:
+        return known[name]
+    if schema.get("type") == "integer":
+        return schema.get("minimum", 1)
+    return None
+
+
+def _header_safe(value) -> bool:
+    return isinstance(value, str) and value.isprintable() and value.isascii()
+
+
+def api_cases(document: dict) -> list[tuple[str, str, str, str, list]]:
+    """(method, path, where, name, values) for every parameter and body field in the document."""
+    cases = []
+    components = document["components"]["schemas"]
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            for param in operation.get("parameters", []):
+                cases.append((method, path, param["in"], param["name"], STRINGS))
+            body = operation.get("requestBody", {}).get("content", {}).get("application/json")
+            if body:
+                schema = components[body["schema"]["$ref"].rsplit("/", 1)[-1]]
+                for prop in schema.get("properties", {}):
+                    cases.append((method, path, "body", prop, JSON_VALUES))
+    return cases
+
+
+def test_the_hostile_corpus_against_every_api_parameter(app, world):
+    """Every parameter and body field of /api/v1/openapi.json, sent each hostile value."""
+    clients, ids = world
+    client = clients["anonymous"]
+    document = client.get("/api/v1/openapi.json").json
+    components = document["components"]["schemas"]
+    slots = client.get(f"/api/v1/listings/{ids['unit_id']}/tour-slots?type=self_guided").json
+    starts = itertools.cycle([slot["start_utc"] for slot in slots["slots"]])
+    sent, errors, not_stored = 0, [], []
+    for method, path, where, name, values in api_cases(document):
+        operation = document["paths"][path][method]
+        params = {p["name"]: p for p in operation.get("parameters", [])}
+        body_ref = operation.get("requestBody", {}).get("content", {}).get("application/json")
+        body_schema = components[body_ref["schema"]["$ref"].rsplit("/", 1)[-1]] if body_ref else {}
+        for value in values:
+            if where == "header" and not _header_safe(value):
+                continue  # HTTP cannot carry it: the client refuses before the app sees it
+            slot = next(starts)
+            query, headers, body, path_values = {}, {}, None, {}
+            for pname, param in params.items():
+                good = _valid(pname, param["schema"], ids, slot)
+                target = {"query": query, "header": headers, "path": path_values}[param["in"]]
+                if good is not None and (param.get("required") or param["in"] == "path"):
+                    target[pname] = good
+            if body_schema:
+                body = {
+                    prop: _valid(prop, sub, ids, slot)
+                    for prop, sub in body_schema["properties"].items()
+                    if prop in body_schema.get("required", [])
+                }
+                if "type" in body:
+                    body["type"] = "self_guided"
+            if where == "body":
+                body[name] = value
+            else:
+                {"query": query, "header": headers, "path": path_values}[where][name] = value
+            url = "/api/v1" + path
+            for pname, pvalue in path_values.items():
+                url = url.replace("{" + pname + "}", str(pvalue).replace("/", "%2F"))
+            if query:
+                url += "?" + urlencode(query)
+            response = client.open(url, method=method.upper(), headers=headers, json=body)
+            sent += 1
+            if response.status_code >= 500:
+                errors.append((method, path, name, repr(value)[:60]))
+            if response.status_code == 201 and where == "body" and isinstance(value, str):
+                stored = client.get(f"/api/v1/tours/{response.json['token']}").json
+                if name in stored and stored[name] not in (value, value.strip()):
+                    not_stored.append((name, value[:40], stored[name][:40]))
+    print(f"hostile corpus: {sent} API requests over {len(api_cases(document))} parameters")
+    assert errors == []
+    assert not_stored == []
