@@ -105,6 +105,18 @@ class Config:
     TOUR_VIDEO_BASE_URL = os.environ.get("TOUR_VIDEO_BASE_URL", "https://meet.jit.si")
     TOUR_REMINDER_MINUTES = (24 * 60, 60)  # reminders this many minutes before a tour
     TOUR_ACCESS_CODE_LEAD_MINUTES = 60  # self-guided door code shown this long before
+    # Booking limits, shared by the booking page and the API (README "Booking limits"):
+    # rates in Flask-Limiter's notation, counted in its storage (Redis when configured).
+    TOUR_BOOKING_LIMIT_PER_CLIENT = os.environ.get(
+        "TOUR_BOOKING_LIMIT_PER_CLIENT", "10/hour;30/day"
+    )
+    TOUR_BOOKING_LIMIT_PER_EMAIL = os.environ.get("TOUR_BOOKING_LIMIT_PER_EMAIL", "5/hour;10/day")
+    TOUR_BOOKING_LIMIT_PER_LISTING = os.environ.get("TOUR_BOOKING_LIMIT_PER_LISTING", "40/day")
+    TOUR_OPEN_TOURS_PER_EMAIL = 3  # upcoming active tours one email address may hold
+    # Instant tours for an address nobody confirmed ("capped" properties), then by link:
+    TOUR_UNVERIFIED_INSTANT_PER_EMAIL = 2  # upcoming such tours per email address
+    TOUR_UNVERIFIED_INSTANT_PER_DAY = 8  # such tours per tour type and local day
+    TOUR_UNVERIFIED_HOLD_MINUTES = 120  # how long such a request holds its time, at most
     # Security headers on every response (portal/security_headers.py); HSTS only when > 0.
     SECURITY_HEADERS_ENABLED = True
     HSTS_SECONDS = 0

@@ -13,10 +13,12 @@ from portal.models import (
     OutboxEmail,
     PriorityVersion,
     Prospect,
+    Tour,
 )
 from portal.prospects.lifecycle import stage_counts
-from tests.factories import gen_unit
+from tests.factories import gen_agent, gen_tour_type, gen_unit
 from tests.prospect_session import give_consent, sign_in
+from tests.tours_helpers import booking_data, local_slot
 
 
 def _a_full_account(client):
@@ -111,3 +113,44 @@ def test_the_same_email_can_start_afresh_after_delete(client):
     again = sign_in(client, "pia@example.com")
     assert again.id != old_id
     assert json.loads(client.get("/me/data.json").data)["priorities"] == []
+
+
+def _carol_books_in_mixed_case(client):
+    """Carol@Example.com books a tour (mail goes to that spelling); she signs in lower case."""
+    unit = gen_unit()
+    gen_tour_type(unit.property, "guided")
+    gen_agent(unit.property)
+    db.session.commit()
+    data = booking_data("guided", local_slot(3), email="Carol@Example.com", name="Carol")
+    assert client.post(f"/tours/book/{unit.id}/details", data=data).status_code == 303
+    client.post("/me/sign-in", data={"email": "carol@example.com"})
+    return sign_in(client, "carol@example.com")
+
+
+def test_export_lists_mail_sent_to_any_spelling_of_the_address(client, fixed_clock):
+    """The tour confirmation to Carol@Example.com is in carol@example.com's export."""
+    _carol_books_in_mixed_case(client)
+    data = json.loads(client.get("/me/data.json").data)
+    kinds = [m["kind"] for m in data["messages"]]
+    assert "tour_confirmed" in kinds
+    assert "prospect_sign_in" in kinds
+    [tour] = data["tours"]
+    assert tour["email"] == "Carol@Example.com"  # what she typed, kept for display
+
+
+def test_erasure_scrubs_mail_sent_to_any_spelling_of_the_address(client, fixed_clock):
+    """Deleting carol@example.com's data leaves no message to Carol@Example.com."""
+    _carol_books_in_mixed_case(client)
+    assert client.post("/me/delete", data={"confirm": "yes"}).status_code == 303
+    addresses = db.session.scalars(sa.select(OutboxEmail.to_address)).all()
+    assert [a for a in addresses if a.lower() == "carol@example.com"] == []
+    assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) == 0
+
+
+def test_a_tour_keeps_the_address_as_typed_and_its_normalised_form(client, fixed_clock):
+    """Display uses what was typed; limits, export and erasure use the normalised form."""
+    _carol_books_in_mixed_case(client)
+    tour = db.session.scalar(sa.select(Tour))
+    assert (tour.email, tour.email_normalised) == ("Carol@Example.com", "carol@example.com")
+    mail = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.kind == "tour_confirmed"))
+    assert (mail.to_address, mail.to_normalised) == ("Carol@Example.com", "carol@example.com")

@@ -31,7 +31,9 @@ def _race(app, tour_type_id: int, start, *, same_key: bool = False) -> list[str]
         with app.app_context():
             try:
                 tour_type = db.session.get(TourType, tour_type_id)
-                contact = Contact(name=f"Visitor {n}", email=f"visitor{n}@example.com")
+                # A double submit sends the same request twice; distinct visitors differ.
+                who = 0 if same_key else n
+                contact = Contact(name=f"Visitor {who}", email=f"visitor{who}@example.com")
                 barrier.wait(timeout=30)
                 commit_booking(
                     lambda: book_tour(
@@ -175,9 +177,9 @@ def test_twin_committing_between_key_check_and_slot_check_returns_its_tour(
     db.session.commit()
     real, calls = booking._tour_with_key, []
 
-    def first_look_misses(idempotency_key):
-        calls.append(idempotency_key)
-        return None if len(calls) == 1 else real(idempotency_key)
+    def first_look_misses(request_key):
+        calls.append(request_key)
+        return None if len(calls) == 1 else real(request_key)
 
     monkeypatch.setattr(booking, "_tour_with_key", first_look_misses)
     again, created = book_tour(

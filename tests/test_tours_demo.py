@@ -28,6 +28,13 @@ def test_every_community_offers_three_tour_types(demo):
     assert _count(AgentHours) == 6
 
 
+def test_demo_shows_both_choices_for_unconfirmed_addresses(demo):
+    """One community confirms instant tours for unconfirmed emails by the link; the rest cap."""
+    modes = dict(db.session.execute(sa.select(Property.slug, Property.unverified_instant)).all())
+    assert modes["vuorikatu-lofts"] == "link"
+    assert set(modes.values()) == {"capped", "link"}
+
+
 def test_second_load_adds_no_tour_setup(demo):
     """Loading the demo again adds no tour types, hours or agents."""
     again = load_demo(date(2026, 11, 23))

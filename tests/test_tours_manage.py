@@ -11,7 +11,15 @@ from portal.models import SlotClaim, TourReminder, TourStatusChange
 from portal.models.base import utcnow
 from portal.tours.booking import release_expired_requests
 from tests.factories import gen_agent, gen_tour_type, gen_unit
-from tests.tours_helpers import booking_data, emails, iso, local_slot, token_from, tours
+from tests.tours_helpers import (
+    booking_data,
+    confirm_path_from,
+    emails,
+    iso,
+    local_slot,
+    token_from,
+    tours,
+)
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
@@ -204,11 +212,31 @@ def test_visitor_confirms_a_self_guided_tour_from_the_link(client):
     assert tour.status == "requested"
     [request_email] = emails("tour_requested")
     assert "Please confirm your tour" in request_email.text_body
-    assert "Confirm my tour" in client.get(f"/tours/m/{token}").get_data(as_text=True)
-    assert client.post(f"/tours/m/{token}/confirm").status_code == 303
+    link = confirm_path_from(request_email)
+    assert link.startswith(f"/tours/m/{token}/confirm/")
+    assert "Confirm my tour" in client.get(link).get_data(as_text=True)
+    assert client.post(link).status_code == 303
     db.session.expire_all()
     assert tours()[0].status == "confirmed"
     assert len(emails("tour_confirmed")) == 1
+
+
+def test_the_manage_link_alone_cannot_confirm_a_request(client):
+    """The booker sees the manage link at once, so only the emailed link confirms."""
+    unit = gen_unit()
+    gen_tour_type(unit.property, "self_guided", confirmation="visitor", hold_hours=2)
+    db.session.commit()
+    response = client.post(
+        f"/tours/book/{unit.id}/details", data=booking_data("self_guided", local_slot(3))
+    )
+    token = token_from(response.headers["Location"])
+    page = client.get(f"/tours/m/{token}").get_data(as_text=True)
+    assert "Confirm my tour" not in page
+    assert "/confirm/" not in page
+    assert client.post(f"/tours/m/{token}/confirm").status_code == 409
+    assert client.post(f"/tours/m/{token}/confirm/{'0' * 32}").status_code == 404
+    db.session.expire_all()
+    assert tours()[0].status == "requested"
 
 
 def test_visitor_cannot_confirm_a_tour_staff_must_review(client):

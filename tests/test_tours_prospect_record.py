@@ -12,7 +12,15 @@ from portal.prospects.my_data import collect_my_data, erase_prospect
 from portal.prospects.priorities import current_priorities, record_priorities
 from portal.tours.assignment import record_outcome
 from tests.factories import gen_agent, gen_prospect, gen_tour_type, gen_unit
-from tests.tours_helpers import booking_data, local_slot, token_from, tours
+from tests.prospect_session import sign_in
+from tests.tours_helpers import (
+    booking_data,
+    confirm_path_from,
+    emails,
+    local_slot,
+    token_from,
+    tours,
+)
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
 
@@ -53,6 +61,7 @@ def test_booking_with_a_known_email_reuses_the_prospect(client, listing):
     """Someone who signed in before is the same record, not a second prospect."""
     existing = gen_prospect(email="pia@example.com", name="")
     db.session.commit()
+    sign_in(client, "pia@example.com")
     _book(client, listing, email="PIA@example.com")
     assert db.session.scalar(sa.select(sa.func.count(Prospect.id))) == 1
     db.session.refresh(existing)
@@ -69,6 +78,7 @@ def test_booking_records_a_tour_booked_signal(client, listing):
 
 def test_booking_channel_becomes_the_first_contact_preference(client, listing):
     """The channel picked at booking is how we reach them, until they say otherwise."""
+    sign_in(client, "pia@example.com")
     _book(client, listing, phone="+358401234567", contact_channel="sms")
     prefs = db.session.get(ContactPreference, _prospect().id)
     assert prefs.channel == "sms"
@@ -91,6 +101,7 @@ def test_what_matters_answers_become_priorities(client, listing):
         f"/tours/m/{token}/about-you", data={"priorities": ["quiet", "parks"], "note": "A cat"}
     )
     assert response.status_code == 303
+    assert client.post(confirm_path_from(emails("tour_confirmed")[0])).status_code == 303
     answers = current_priorities(_prospect())
     assert answers.level("quiet") == "important"
     assert answers.level("parks") == "important"

@@ -55,6 +55,12 @@ def token_from(location: str) -> str:
     return re.search(r"/tours/m/([A-Za-z0-9_\-]{22})", location).group(1)
 
 
+def confirm_path_from(email: OutboxEmail) -> str:
+    """The path of the emailed confirmation link (only ever in the mail, never on a page)."""
+    link = re.search(r"(/tours/m/[A-Za-z0-9_\-]{22}/confirm/[0-9a-f]{32})", email.text_body)
+    return link.group(1)
+
+
 def book_and_commit(tour_type, start: datetime, email: str = "pia@example.com") -> Tour:
     """Book ``start`` for Pia (or ``email``) now, with default settings, and commit."""
     tour, _ = book_tour(

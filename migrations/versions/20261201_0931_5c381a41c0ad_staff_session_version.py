@@ -1,7 +1,7 @@
 """Staff session version: signing out or a new password ends every copy of a session.
 
 Revision ID: 5c381a41c0ad
-Revises: 9a4c2e7f1b38
+Revises: d95d36868716
 Create Date: 2026-12-01 09:31:38.384911
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5c381a41c0ad'
-down_revision = '9a4c2e7f1b38'
+down_revision = 'd95d36868716'
 branch_labels = None
 depends_on = None
 

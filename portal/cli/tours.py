@@ -7,6 +7,7 @@ import click
 
 from portal.extensions import db
 from portal.models.base import utcnow
+from portal.tours import request_keys
 from portal.tours.booking import release_expired_requests
 from portal.tours.reminders import send_due
 from portal.tours.tour_settings import current_tour_settings
@@ -32,7 +33,8 @@ def _now(value: str | None) -> datetime:
     "--every", type=click.IntRange(min=10), help="Keep running, once every this many seconds."
 )
 def send_reminders(now_text: str | None, every: int | None) -> None:
-    """Queue every due reminder, then release requests nobody confirmed in time.
+    """Queue every due reminder, release requests nobody confirmed in time, and forget
+    expired idempotency keys.
 
     Run it from cron every minute, or once with ``--every 60`` as a small worker.
     """
@@ -41,6 +43,7 @@ def send_reminders(now_text: str | None, every: int | None) -> None:
         now = _now(now_text)
         counts = send_due(now, settings)
         expired = release_expired_requests(now)
+        request_keys.purge_expired(now)
         db.session.commit()
         click.echo(
             f"Reminders: {counts['sent']} sent, {counts['skipped']} skipped; {expired} expired."

@@ -107,6 +107,8 @@ def _add_property(spec: dict) -> Property:
         amenities=list(spec["amenities"]),
         year_built=spec["year_built"],
         floors=spec["floors"],
+        # Instant tours for an unconfirmed email: at once up to the caps, or by the link.
+        unverified_instant=spec.get("unverified_instant", "capped"),
     )
     prop.internet_services = [InternetService(**offer) for offer in spec["internet"]]
     db.session.add(prop)

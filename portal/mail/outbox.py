@@ -21,6 +21,7 @@ from typing import Protocol
 import sqlalchemy as sa
 from markupsafe import escape
 
+from portal.auth.services import normalise_email
 from portal.extensions import db
 from portal.models import OutboxEmail
 from portal.models.base import utcnow
@@ -103,6 +104,15 @@ def queue_email(
     db.session.add(email)
     db.session.flush()
     return email
+
+
+def addressed_to(email: str) -> sa.ColumnElement[bool]:
+    """Outbox rows to ``email`` however it was spelled (``Carol@Example.com`` or lower case).
+
+    What "my data" exports and erases: every message to the person, not only those
+    addressed exactly as they sign in.
+    """
+    return OutboxEmail.to_normalised == normalise_email(email)
 
 
 def _claim(email_id: int, now: datetime) -> bool:

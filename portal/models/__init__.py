@@ -11,7 +11,12 @@ from portal.models.geo import (
 )
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
-from portal.models.property import INTERNET_TECHNOLOGIES, InternetService, Property
+from portal.models.property import (
+    INTERNET_TECHNOLOGIES,
+    UNVERIFIED_INSTANT_MODES,
+    InternetService,
+    Property,
+)
 from portal.models.prospect import (
     CONTACT_CHANNELS,
     CONTACT_PACES,
@@ -39,6 +44,7 @@ from portal.models.tour import (
     SlotClaim,
     Tour,
     TourReminder,
+    TourRequestKey,
     TourStatusChange,
     TourType,
 )
@@ -69,6 +75,7 @@ __all__ = [
     "SlotClaim",
     "Tour",
     "TourReminder",
+    "TourRequestKey",
     "TourStatusChange",
     "TourType",
     "COMMUTE_MODES",
@@ -80,6 +87,7 @@ __all__ = [
     "BuildingAccess",
     "TransitRoute",
     "INTERNET_TECHNOLOGIES",
+    "UNVERIFIED_INSTANT_MODES",
     "MEDIA_KINDS",
     "OUTBOX_STATUSES",
     "ORIENTATIONS",

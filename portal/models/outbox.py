@@ -3,7 +3,7 @@
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, column_in, utcnow
@@ -23,7 +23,10 @@ class OutboxEmail(db.Model):
     # Idempotency: the same logical message (e.g. "confirmation of tour X, sequence 2") is
     # queued once even if the request that queues it is retried.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
-    to_address: Mapped[str] = mapped_column(sa.String(254), index=True)
+    to_address: Mapped[str] = mapped_column(sa.String(254))
+    # Lower-cased and trimmed: export and erasure find a person's mail whatever the case
+    # it was addressed in (``Carol@Example.com`` booked, ``carol@example.com`` signed in).
+    to_normalised: Mapped[str] = mapped_column(sa.String(254), index=True)
     subject: Mapped[str] = mapped_column(sa.String(300))
     text_body: Mapped[str] = mapped_column(sa.Text)
     html_body: Mapped[str | None] = mapped_column(sa.Text)
@@ -37,3 +40,9 @@ class OutboxEmail(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @validates("to_address")
+    def _normalise_to(self, _key: str, address: str) -> str:
+        # The same rule as portal.auth.services.normalise_email.
+        self.to_normalised = (address or "").strip().lower()
+        return address

@@ -13,12 +13,22 @@ if TYPE_CHECKING:
     from portal.models.media import Media
     from portal.models.unit import Unit
 
+# What an instant tour type does for a booker whose email address is not confirmed yet
+# (not signed in as its owner): "capped" confirms at once up to the caps in
+# ``portal.tours.booking_limits``, beyond them it waits for the emailed link; "link"
+# always waits for the visitor to confirm from the emailed link (README "Booking limits").
+UNVERIFIED_INSTANT_MODES = ("capped", "link")
+
 
 class Property(db.Model):
     __tablename__ = "property"
     __table_args__ = (
         sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
         sa.CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
+        sa.CheckConstraint(
+            column_in("unverified_instant", UNVERIFIED_INSTANT_MODES),
+            name="unverified_instant_known",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +46,7 @@ class Property(db.Model):
     amenities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     year_built: Mapped[int | None]
     floors: Mapped[int | None]
+    unverified_instant: Mapped[str] = mapped_column(sa.String(8), default="capped")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -15,7 +15,7 @@ from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, column_in, utcnow
@@ -144,8 +144,9 @@ class Tour(db.Model):
     token: Mapped[str] = mapped_column(sa.String(32), unique=True)
     # Stable calendar UID (not the token: invitations get forwarded).
     uid: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    # A client-chosen key: a double submit or a retried request finds this tour again.
-    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    # The client-chosen key the tour was booked with, kept for the record; the lookup
+    # (scoped, with the request's hash and an expiry) is ``TourRequestKey``.
+    idempotency_key: Mapped[str | None] = mapped_column(sa.String(64))
     property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id"), index=True)
     tour_type_id: Mapped[int] = mapped_column(sa.ForeignKey("tour_type.id"), index=True)
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id", ondelete="SET NULL"))
@@ -158,7 +159,14 @@ class Tour(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     name: Mapped[str] = mapped_column(sa.String(120))
+    # As typed, for display and for the mail; ``email_normalised`` is what identifies the
+    # person (limits, caps, export and erasure), kept in step by ``_normalise_email``.
     email: Mapped[str] = mapped_column(sa.String(254))
+    email_normalised: Mapped[str] = mapped_column(sa.String(254), index=True)
+    # When the booker showed the address is theirs (booked signed in as its prospect, or
+    # confirmed from the emailed link). Until then the tour's channel and answers stay
+    # on the tour and do not become the prospect's preferences or priorities.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     phone: Mapped[str] = mapped_column(sa.String(40), default="")
     contact_channel: Mapped[str] = mapped_column(sa.String(8), default="email")
     # "What matters to you": priority keys and free text, fed to prospect priorities later.
@@ -177,15 +185,55 @@ class Tour(db.Model):
         back_populates="tour", order_by="TourStatusChange.id", cascade="all, delete-orphan"
     )
 
+    @validates("email")
+    def _normalise_email(self, _key: str, email: str) -> str:
+        # The same rule as portal.auth.services.normalise_email (the prospect's key).
+        self.email_normalised = (email or "").strip().lower()
+        return email
+
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    @property
+    def awaits_visitor(self) -> bool:
+        """A request the visitor confirms from the emailed link (which confirms the address).
+
+        Visitor-confirmed tour types always ask; an instant type asks when the booker's
+        address was not confirmed and the property wants the link (or a cap was reached).
+        """
+        if self.status != "requested":
+            return False
+        mode = self.tour_type.confirmation
+        return mode == "visitor" or (mode == "instant" and self.email_confirmed_at is None)
 
     # Declared after the methods: the name `property` would shadow the builtin decorator.
     property: Mapped["Property"] = relationship()
 
     def __repr__(self) -> str:
         return f"<Tour {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
+
+
+class TourRequestKey(db.Model):
+    """An idempotency key: a retried booking request finds the tour it made.
+
+    Scoped (the page or the API, and the client's address) and bound to a hash of the
+    request, so a key reused for another request is refused instead of handing out
+    someone else's tour; it expires, and an expired key books anew.
+    """
+
+    __tablename__ = "tour_request_key"
+    __table_args__ = (sa.UniqueConstraint("scope", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(sa.String(80))
+    key: Mapped[str] = mapped_column(sa.String(64))
+    request_hash: Mapped[str] = mapped_column(sa.String(64))
+    tour_id: Mapped[int] = mapped_column(sa.ForeignKey("tour.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    tour: Mapped[Tour] = relationship()
 
 
 class TourStatusChange(db.Model):

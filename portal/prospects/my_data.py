@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from portal.destinations import my_data as destinations_data
 from portal.extensions import db
+from portal.mail.outbox import addressed_to
 from portal.models import (
     BrowsingSignal,
     ContactPreference,
@@ -39,12 +40,14 @@ def _iso(value) -> str | None:
 
 
 def _messages(prospect: Prospect) -> list[OutboxEmail]:
+    # Matched on the normalised address: a tour booked as Carol@Example.com mailed
+    # that spelling, and it is still this prospect's mail.
     if not prospect.email:
         return []
     return list(
         db.session.scalars(
             sa.select(OutboxEmail)
-            .where(OutboxEmail.to_address == prospect.email)
+            .where(addressed_to(prospect.email))
             .order_by(OutboxEmail.created_at, OutboxEmail.id)
         )
     )
@@ -136,7 +139,7 @@ def erase_prospect(prospect: Prospect, now: datetime | None = None) -> None:
     )
     if prospect.email:
         db.session.execute(sa.delete(MagicLink).where(MagicLink.email == prospect.email))
-        db.session.execute(sa.delete(OutboxEmail).where(OutboxEmail.to_address == prospect.email))
+        db.session.execute(sa.delete(OutboxEmail).where(addressed_to(prospect.email)))
     prospect.email = None
     prospect.name = ""
     prospect.phone = ""

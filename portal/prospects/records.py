@@ -18,7 +18,12 @@ PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,30}$")
 
 
 def find_or_create_prospect(
-    email: str, *, name: str = "", phone: str = "", now: datetime | None = None
+    email: str,
+    *,
+    name: str = "",
+    phone: str = "",
+    now: datetime | None = None,
+    confirmed: bool = True,
 ) -> Prospect:
     """The prospect with this email, created if new (flushes).
 
@@ -26,9 +31,14 @@ def find_or_create_prospect(
     email at once: the insert does nothing for the loser, who then reads the
     winner's row. A name or phone given here fills blanks but never overwrites
     what the prospect already told us.
+
+    :param confirmed: False when whoever gives the email has not shown it is theirs
+        (a booking by someone not signed in as its prospect): a new record still
+        starts with their name and phone, but an existing person's blanks are left
+        alone until the address is confirmed (``tour_events.address_confirmed``).
     """
     email = normalise_email(email)
-    insert_ignoring_conflict(
+    created = insert_ignoring_conflict(
         Prospect,
         {
             "email": email,
@@ -40,9 +50,10 @@ def find_or_create_prospect(
         ["email"],
     )
     prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
-    if name and not prospect.name:
+    speaks_for_them = confirmed or created
+    if name and not prospect.name and speaks_for_them:
         prospect.name = name
-    if phone and not prospect.phone:
+    if phone and not prospect.phone and speaks_for_them:
         prospect.phone = phone
     db.session.flush()
     return prospect

@@ -3,6 +3,11 @@
 The tour booking calls these inside its own transaction, so the lead stage, the
 "tour booked" signal and the answers of the booking's "what matters to you" step
 land (or roll back) together with the tour itself.
+
+Only a booker who showed the address is theirs speaks for the prospect
+(``tour.email_confirmed_at``, see ``portal.tours.address_check``): until then the
+booking's channel and answers stay on the tour, and ``address_confirmed`` brings them
+over once the address is confirmed.
 """
 
 from datetime import datetime
@@ -27,6 +32,22 @@ def tour_booked(tour: Tour, *, now: datetime) -> None:
     prospect = tour.prospect
     advance_lifecycle(prospect, "lead", now=now)
     record_signal("tour_booked", prospect=prospect, unit_id=tour.unit_id, now=now)
+    if tour.email_confirmed_at is not None:
+        _adopt_contact_channel(prospect, tour.contact_channel)
+        tour_answers_given(tour)
+
+
+def address_confirmed(tour: Tour) -> None:
+    """The booker confirmed the tour's address: what the booking said now counts (flushes).
+
+    The channel becomes the first contact preference, the answers join the priorities,
+    and the name and phone fill the prospect's blanks (never overwriting them).
+    """
+    prospect = tour.prospect
+    if tour.name and not prospect.name:
+        prospect.name = tour.name
+    if tour.phone and not prospect.phone:
+        prospect.phone = tour.phone
     _adopt_contact_channel(prospect, tour.contact_channel)
     tour_answers_given(tour)
 
@@ -35,8 +56,11 @@ def tour_answers_given(tour: Tour) -> None:
     """Fold the booking's "what matters to you" answers into the prospect's priorities.
 
     Each ticked topic becomes at least "important"; the free text is added to the
-    notes. A new priority version is written only if something changed.
+    notes. A new priority version is written only if something changed, and only
+    once the tour's address is confirmed (until then the answers stay on the tour).
     """
+    if tour.email_confirmed_at is None:
+        return
     if not tour.priorities and not tour.priorities_note:
         return
     prospect = tour.prospect

@@ -143,6 +143,21 @@ class ConfirmationSwitchForm(BoundedForm):
     confirmation = SelectField("Confirmation for all tour types", choices=CONFIRMATION_CHOICES)
 
 
+UNVERIFIED_INSTANT_CHOICES = [
+    SelectChoice("capped", "Confirm at once, up to the caps; beyond them by the emailed link"),
+    SelectChoice("link", "Always by the emailed link (signed-in prospects: at once)"),
+]
+
+
+class UnverifiedInstantForm(BoundedForm):
+    """The per-property choice for instant tours booked with an email nobody has confirmed."""
+
+    unverified_instant = SelectField(
+        "Instant tours booked with an email address nobody has confirmed",
+        choices=UNVERIFIED_INSTANT_CHOICES,
+    )
+
+
 class HolidayForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=80)])

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.models import PropertyAgent, SlotClaim, StaffUser, Tour
 from portal.prospects.tour_events import tour_completed
 from portal.tours import claims, notices
+from portal.tours.address_check import confirm_address
 from portal.tours.booking import BookingError, TourClosed, record_status
 from portal.tours.free_slots import rules_for
 from portal.tours.slots import grid_cells, occupied
@@ -25,12 +26,13 @@ class AgentBusy(BookingError):
 def confirm_request(tour: Tour, *, now: datetime, actor: str) -> Tour:
     """Confirm a pending request before it expires; its held time becomes a confirmed tour.
 
-    :param actor: ``prospect`` (allowed only where the tour type lets visitors confirm
-        from the emailed link) or ``staff:<id>`` (always allowed).
+    :param actor: ``prospect`` (allowed only for a request that waits for the visitor's
+        emailed link, ``Tour.awaits_visitor``; it confirms the address too) or
+        ``staff:<id>`` (always allowed).
     """
     if tour.status != "requested":
         raise TourClosed("Only a pending request can be confirmed.")
-    if actor == "prospect" and tour.tour_type.confirmation != "visitor":
+    if actor == "prospect" and not tour.awaits_visitor:
         raise TourClosed("Our team confirms this request; we will email you.")
     if tour.expires_at is not None and tour.expires_at <= now:
         raise TourClosed("This request has expired; its time has been released.")
@@ -44,7 +46,25 @@ def confirm_request(tour: Tour, *, now: datetime, actor: str) -> Tour:
     tour.expires_at = None
     tour.sequence += 1
     record_status(tour, "confirmed", actor)
+    if actor == "prospect":
+        confirm_address(tour, now=now)
     notices.queue(tour, "confirmed", now=now)
+    return tour
+
+
+def confirm_from_link(tour: Tour, *, now: datetime) -> Tour:
+    """The visitor pressed confirm on the page the emailed link opens (flushes).
+
+    A request waiting for them becomes a confirmed tour; any other active tour only
+    has its address confirmed (so its channel and answers now reach the prospect).
+    """
+    if tour.awaits_visitor:
+        return confirm_request(tour, now=now, actor="prospect")
+    if tour.status == "requested":
+        raise TourClosed("Our team confirms this request; we will email you.")
+    if not tour.is_active:
+        raise TourClosed("This tour has been cancelled or has already taken place.")
+    confirm_address(tour, now=now)
     return tour
 
 

@@ -4,20 +4,28 @@ The availability check here gives a friendly answer; the guarantee against doubl
 booking is in ``claims`` (database constraints), which every activating path calls.
 Callers commit through ``portal.tours.transaction.commit_booking`` so that a lost
 race is rolled back and answered like any other taken slot.
+
+The page and the API both book through ``book_tour`` with the same ``Booker`` and
+``BookingLimits``, so they share one set of limits (``booking_limits``), one rule
+for whose address an email is (``address_check``) and one idempotency key store
+(``request_keys``).
 """
 
 import secrets
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
+from portal.auth.services import normalise_email
 from portal.extensions import db
-from portal.models import Tour, TourStatusChange, TourType, Unit
+from portal.models import Prospect, Tour, TourStatusChange, TourType, Unit
 from portal.prospects.records import find_or_create_prospect
 from portal.prospects.tour_events import tour_answers_given, tour_booked
-from portal.tours import claims, notices, reminders
+from portal.tours import booking_limits, claims, notices, reminders, request_keys
+from portal.tours.address_check import owns_address
+from portal.tours.booking_limits import BookingLimits
 from portal.tours.free_slots import rules_for, slots_by_day
 from portal.tours.manage_links import new_token
 from portal.tours.slots import Slot, bookable, candidate_starts, nearest
@@ -49,6 +57,23 @@ class TourClosed(BookingError):
     """The tour can no longer be changed (cancelled, over, or expired)."""
 
 
+class BookingLimited(BookingError):
+    """Too many bookings from this client, address or listing; try in ``retry_after`` s."""
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class IdempotencyKeyReused(BookingError):
+    """The idempotency key was already used for a different booking request."""
+
+
+KEY_REUSED_MESSAGE = (
+    "This request key was already used for a different booking. Send a new key for a new booking."
+)
+
+
 TAKEN_MESSAGE = "Sorry, this time was just taken. Please pick another one."
 
 
@@ -60,6 +85,21 @@ class Contact:
     channel: str = "email"
     priorities: list[str] = field(default_factory=list)
     priorities_note: str = ""
+
+
+@dataclass(frozen=True)
+class Booker:
+    """Who sends a booking, as the page or the API sees them (no request in here).
+
+    :param client: the client's address: limits are counted per client, and
+        idempotency keys are looked up within it.
+    :param via: ``page`` or ``api``: keys of one never find tours of the other.
+    :param prospect: the signed-in prospect, whose own address needs no confirming.
+    """
+
+    client: str
+    via: str
+    prospect: Prospect | None = None
 
 
 def alternatives_near(
@@ -125,10 +165,59 @@ def _hold(tour: Tour, slot: Slot, now: datetime) -> None:
         ) from None
 
 
-def _tour_with_key(idempotency_key: str | None) -> Tour | None:
-    if not idempotency_key:
+def _tour_with_key(request_key: request_keys.RequestKey | None) -> Tour | None:
+    """The tour an earlier request with this key made, if the key is live and the same."""
+    if request_key is None:
         return None
-    return db.session.scalar(sa.select(Tour).where(Tour.idempotency_key == idempotency_key))
+    stored = request_keys.find(request_key)
+    if stored is None:
+        return None
+    if stored.request_hash != request_key.request_hash:
+        raise IdempotencyKeyReused(KEY_REUSED_MESSAGE, "idempotency_key")
+    return stored.tour
+
+
+def _check_limits(
+    limits: BookingLimits, booker: Booker | None, email: str, unit: Unit | None, now: datetime
+) -> None:
+    refusal = booking_limits.check_open_tours(limits, email=email, now=now)
+    refusal = refusal or booking_limits.check_rates(
+        limits,
+        client=booker.client if booker else None,
+        email=email,
+        unit_id=unit.id if unit else None,
+    )
+    if refusal is not None:
+        raise BookingLimited(refusal.message, refusal.retry_after)
+
+
+def _hold_until(
+    tour_type: TourType,
+    start: datetime,
+    email: str,
+    confirmed: bool,
+    limits: BookingLimits | None,
+    now: datetime,
+) -> datetime | None:
+    """Until when the booking is only a request, or None when it is confirmed at once.
+
+    An instant tour type confirms at once for a booker whose address is confirmed;
+    for anyone else it asks for the emailed link, unless the property lets it through
+    up to the caps (``booking_limits.instant_allowed_unverified``).
+    """
+    hold = timedelta(hours=tour_type.hold_hours)
+    if tour_type.confirmation != "instant":
+        return now + hold
+    if confirmed:
+        return None
+    if limits is None:  # a trusted caller (CLI, demo): the property's choice alone decides
+        capped = tour_type.property.unverified_instant == "capped"
+    else:
+        capped = booking_limits.instant_allowed_unverified(
+            limits, tour_type, email=email, start=start, now=now
+        )
+        hold = min(hold, limits.unverified_hold)
+    return None if capped else now + hold
 
 
 def book_tour(
@@ -140,23 +229,48 @@ def book_tour(
     settings: TourSettings,
     unit: Unit | None = None,
     idempotency_key: str | None = None,
+    booker: Booker | None = None,
+    limits: BookingLimits | None = None,
 ) -> tuple[Tour, bool]:
-    """Book a tour; returns ``(tour, created)``. A repeated idempotency key returns the first."""
-    if (existing := _tour_with_key(idempotency_key)) is not None:
+    """Book a tour; returns ``(tour, created)``. A repeated idempotency key returns the first.
+
+    :param booker: who books (page or API, client address, signed-in prospect);
+        None for trusted callers such as the CLI and the demo.
+    :param limits: the booking limits to apply; None applies none.
+    :raises IdempotencyKeyReused: the key was used with another request (in its scope).
+    :raises BookingLimited: a limit or cap would be exceeded.
+    """
+    request_key = request_keys.RequestKey.for_booking(
+        idempotency_key,
+        scope=f"{booker.via}:{booker.client}" if booker else "",
+        request={
+            "tour_type": tour_type.id,
+            "unit": unit.id if unit else None,
+            "start": start.isoformat(),
+            **asdict(contact),
+        },
+        now=now,
+    )
+    if (existing := _tour_with_key(request_key)) is not None:
         return existing, False
     if not tour_type.active:
         raise InvalidSlot("That kind of tour is not offered here.", "type")
     if unit is not None and unit.property_id != tour_type.property_id:
         raise InvalidSlot("That kind of tour is not offered for this home.", "type")
-    release_expired_requests(now)
+    release_expired_requests(now)  # first, so that expired requests count for no cap
+    email = normalise_email(contact.email)
+    if limits is not None:
+        _check_limits(limits, booker, email, unit, now)
     try:
         slot = check_slot(tour_type, start, now)
     except SlotTaken:
         # A double submit racing its twin: the twin may have just booked this very time.
-        if (existing := _tour_with_key(idempotency_key)) is not None:
+        if (existing := _tour_with_key(request_key)) is not None:
             return existing, False
         raise
-    review = tour_type.confirmation != "instant"
+    confirmed = owns_address(booker.prospect if booker else None, email)
+    expires_at = _hold_until(tour_type, slot.start, email, confirmed, limits, now)
+    review = expires_at is not None
     tour = Tour(
         token=new_token(),
         uid=f"{uuid.uuid4().hex}@doorstep",
@@ -165,11 +279,12 @@ def book_tour(
         tour_type=tour_type,
         unit_id=unit.id if unit else None,
         prospect=find_or_create_prospect(
-            contact.email, name=contact.name, phone=contact.phone, now=now
+            contact.email, name=contact.name, phone=contact.phone, now=now, confirmed=confirmed
         ),
         starts_at=slot.start,
         ends_at=slot.end,
-        expires_at=now + timedelta(hours=tour_type.hold_hours) if review else None,
+        expires_at=expires_at,
+        email_confirmed_at=now if confirmed else None,
         name=contact.name,
         email=contact.email.strip(),
         phone=contact.phone,
@@ -184,6 +299,8 @@ def book_tour(
     record_status(tour, "requested" if review else "confirmed", "prospect")
     db.session.add(tour)
     db.session.flush()
+    if request_key is not None:
+        request_keys.remember(request_key, tour)
     _hold(tour, slot, now)
     reminders.plan(tour, now, settings)
     notices.queue(tour, "requested" if review else "confirmed")

@@ -2,8 +2,14 @@
 
 The token is the only key a visitor has (no account needed), so it carries 128 random
 bits and never a numeric id; malformed tokens are refused before any query.
+
+The booker sees the token at once (the booking page redirects to it), so it proves
+nothing about the email address. The address code does: it is only ever in the
+emailed confirmation link, an HMAC of the tour under the app's secret key.
 """
 
+import hashlib
+import hmac
 import secrets
 
 import sqlalchemy as sa
@@ -34,3 +40,13 @@ def tour_or_404(token: str, description: str = INVALID_LINK) -> Tour:
     if tour is None:
         abort(404, description=description)
     return tour
+
+
+def address_code(tour: Tour, secret_key: str) -> str:
+    """The code in the emailed link that proves the reader has the tour's mailbox."""
+    message = f"tour-address:{tour.uid}:{tour.email_normalised}".encode()
+    return hmac.new(secret_key.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def address_code_matches(tour: Tour, code: str, secret_key: str) -> bool:
+    return hmac.compare_digest(address_code(tour, secret_key), code)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Prospect, Tour
 from portal.models.base import utcnow
+from portal.tours import request_keys
 from portal.tours.booking import cancel_tour
 
 
@@ -37,6 +38,7 @@ def erase(prospect: Prospect) -> None:
             cancel_tour(tour, now=now, actor="prospect")
         tour.name, tour.email, tour.phone = "", "", ""
         tour.priorities_note = ""
+        request_keys.forget_tour(tour)
     db.session.flush()
 
 

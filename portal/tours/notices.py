@@ -16,6 +16,7 @@ from portal.models import Tour
 from portal.models.base import utcnow
 from portal.prospects.contact_links import email_footer
 from portal.tours.calendar import tour_calendar
+from portal.tours.manage_links import address_code
 from portal.tours.tour_settings import TourSettings, current_tour_settings
 
 SUBJECTS = {
@@ -31,6 +32,16 @@ SUBJECTS = {
 def manage_url(tour: Tour) -> str:
     """The manage link, on PORTAL_BASE_URL whether a request or a reminder job builds it."""
     return external_url("tours.manage", token=tour.token)
+
+
+def confirm_url(tour: Tour) -> str:
+    """The emailed link that confirms the tour's address (and a request waiting for it)."""
+    return f"{manage_url(tour)}/confirm/{address_code(tour, current_app.config['SECRET_KEY'])}"
+
+
+def needs_confirming(tour: Tour) -> bool:
+    """A request waiting for the visitor, or an active tour whose address is unconfirmed."""
+    return tour.awaits_visitor or (tour.is_active and tour.email_confirmed_at is None)
 
 
 def access_code_released(tour: Tour, now: datetime, settings: TourSettings) -> bool:
@@ -63,6 +74,8 @@ def queue(
         tour=tour,
         kind=kind,
         manage_url=link,
+        # While something waits for the mailbox's owner; only ever in mail, never on a page.
+        confirm_url=confirm_url(tour) if needs_confirming(tour) else None,
         show_access_code=access_code_released(tour, now, settings),
     )
     queue_email(

@@ -10,7 +10,14 @@ from datetime import date, time
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OpeningHours, PropertyHoliday, TourType, Unit
+from portal.models import (
+    UNVERIFIED_INSTANT_MODES,
+    OpeningHours,
+    Property,
+    PropertyHoliday,
+    TourType,
+    Unit,
+)
 
 # What an admin may change on a tour type (kind, name and property stay as created).
 TOUR_TYPE_SETTINGS = (
@@ -72,6 +79,18 @@ def set_confirmation(property_id: int, confirmation: str) -> None:
     """One confirmation mode (instant, staff, visitor) for every tour type of the property."""
     for tour_type in all_tour_types(property_id):
         tour_type.confirmation = confirmation
+    db.session.flush()
+
+
+def set_unverified_instant(prop: Property, mode: str) -> None:
+    """What instant tour types do for an address nobody has confirmed (flushes).
+
+    :param mode: ``capped`` (confirmed at once up to the booking caps, then by the
+        emailed link) or ``link`` (always by the emailed link).
+    """
+    if mode not in UNVERIFIED_INSTANT_MODES:
+        raise ValueError(f"unknown mode {mode!r}")
+    prop.unverified_instant = mode
     db.session.flush()
 
 

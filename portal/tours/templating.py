@@ -22,6 +22,29 @@ STATUS_LABELS = {
 }
 
 
+def confirmation_note(tour_type, signed_in: bool) -> str | None:
+    """How the booking will be confirmed, in the visitor's words (booking flow), or None.
+
+    An instant tour type is instant for a signed-in prospect booking with their own
+    address; for anyone else it depends on the property's choice (README "Booking limits").
+    """
+    if tour_type.confirmation == "staff":
+        return "Our team confirms each request by email; your time is held meanwhile."
+    if tour_type.confirmation == "visitor":
+        return "We email you a link to confirm the tour; your time is held meanwhile."
+    if signed_in:
+        return "Booked with the email you are signed in with, your tour is confirmed at once."
+    if tour_type.property.unverified_instant == "link":
+        return (
+            "We email you a link to confirm the tour; your time is held meanwhile. "
+            "Signed in with your email, it is confirmed at once."
+        )
+    return (
+        "Your tour is confirmed at once. If your email already has several tours booked, "
+        "we ask you to confirm this one from the link we email you."
+    )
+
+
 def in_zone(value: datetime, tz_name: str) -> datetime:
     return value.astimezone(ZoneInfo(tz_name))
 
@@ -51,3 +74,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(tour_when)
     app.add_template_global(KIND_LABELS, "TOUR_KIND_LABELS")
     app.add_template_global(STATUS_LABELS, "TOUR_STATUS_LABELS")
+    app.add_template_global(confirmation_note, "tour_confirmation_note")

@@ -48,6 +48,13 @@ _SLOT_LIST = {
     "additionalProperties": False,
 }
 
+_KEY_RULES = (
+    "Or the Idempotency-Key header. Kept for 24 hours per client address with a hash of "
+    "the request: a retry with the same body returns the same tour (200); the same key "
+    "with a different body is refused (422, code idempotency_key_reused); after 24 hours "
+    "the key books anew."
+)
+
 _BOOKING_REQUEST = {
     "type": "object",
     "required": ["listing_id", "type", "start", "name", "email"],
@@ -75,7 +82,7 @@ _BOOKING_REQUEST = {
         "priorities_note": _NOTE,
         "idempotency_key": {
             **_IDEMPOTENCY_KEY,
-            "description": "Or the Idempotency-Key header: a retry returns the same tour",
+            "description": _KEY_RULES,
         },
     },
 }
@@ -201,10 +208,19 @@ PATHS = {
         "post": {
             "operationId": "bookTour",
             "summary": "Book a tour; no account needed",
+            "description": (
+                "The same limits as the booking page, shared with it: bookings per client "
+                "address, per email address and per listing and day, and open tours per "
+                "email address. An instant tour type confirms at once for a signed-in "
+                "prospect booking with their own address; for any other address the tour "
+                "may come back as `requested` until the visitor confirms it from the "
+                'emailed link (the property\'s choice, README "Booking limits").'
+            ),
             "parameters": [
                 {
                     "name": "Idempotency-Key",
                     "in": "header",
+                    "description": _KEY_RULES,
                     "schema": _IDEMPOTENCY_KEY,
                 }
             ],
@@ -212,10 +228,32 @@ PATHS = {
             "responses": {
                 "201": {"description": "Booked", "content": json_body("TourCreated")},
                 "200": {
-                    "description": "Already booked with this idempotency key",
+                    "description": "Already booked by this request (same key, same body)",
                     "content": json_body("TourCreated"),
                 },
-                **_errors("400", "422", "429"),
+                **_errors("400"),
+                "422": {
+                    "description": (
+                        "A field is not valid (code invalid_booking), or the idempotency key "
+                        "was used with a different request (code idempotency_key_reused); "
+                        "nothing was stored"
+                    ),
+                    "content": json_body("Error"),
+                },
+                "429": {
+                    "description": (
+                        "Too many requests, too many bookings from this client, email "
+                        "address or listing, or too many open tours for this email address "
+                        "(code too_many_bookings); try again after Retry-After seconds"
+                    ),
+                    "headers": {
+                        "Retry-After": {
+                            "description": "Seconds until a booking may be tried again",
+                            "schema": {"type": "integer", "minimum": 1},
+                        }
+                    },
+                    "content": json_body("Error"),
+                },
                 **_taken(),
             },
         }

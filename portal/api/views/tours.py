@@ -2,7 +2,8 @@
 
 from datetime import date, timedelta
 
-from flask import abort, jsonify, request
+from flask import abort, current_app, jsonify, request
+from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import MultiDict
 
 from portal.api.request_body import form_fields, json_object
@@ -16,14 +17,19 @@ from portal.links import external_url
 from portal.listings.services import get_listing
 from portal.models import TOUR_KINDS, Tour
 from portal.models.base import utcnow
+from portal.prospects.current import current_prospect
 from portal.tours.booking import (
+    Booker,
     BookingError,
+    BookingLimited,
+    IdempotencyKeyReused,
     SlotTaken,
     book_tour,
     cancel_tour,
     record_tour_answers,
     reschedule_tour,
 )
+from portal.tours.booking_limits import BookingLimits
 from portal.tours.forms import (
     BookingAnswersForm,
     BookingForm,
@@ -201,6 +207,8 @@ def create_tour():
         )
     contact = contact_from(form, priorities)
     settings = current_tour_settings()
+    booker = Booker(client=get_remote_address(), via="api", prospect=current_prospect())
+    limits = BookingLimits.from_config(current_app.config)
     try:
         tour, created = commit_booking(
             lambda: book_tour(
@@ -211,10 +219,17 @@ def create_tour():
                 settings=settings,
                 unit=unit,
                 idempotency_key=form.idempotency_key.data or None,
+                booker=booker,
+                limits=limits,
             )
         )
     except SlotTaken as exc:
         return _taken(exc, unit.property.time_zone, tour_type.needs_agent)
+    except BookingLimited as exc:
+        body, status = api_error(429, "too_many_bookings", exc.message)
+        return body, status, {"Retry-After": str(exc.retry_after)}
+    except IdempotencyKeyReused as exc:
+        return api_error(422, "idempotency_key_reused", exc.message, {exc.field: [exc.message]})
     except BookingError as exc:
         return _booking_error(exc)
     return jsonify({"token": tour.token, "tour": tour_json(tour)}), 201 if created else 200

@@ -10,7 +10,13 @@ from portal.auth.session import roles_required
 from portal.extensions import db
 from portal.forms import EmptyForm
 from portal.models import Property
-from portal.staff.forms import ConfirmationSwitchForm, HolidayForm, TourTypeForm, WeeklyHoursForm
+from portal.staff.forms import (
+    ConfirmationSwitchForm,
+    HolidayForm,
+    TourTypeForm,
+    UnverifiedInstantForm,
+    WeeklyHoursForm,
+)
 from portal.staff.views import bp
 from portal.tours import setup
 
@@ -22,7 +28,15 @@ def _property_or_404(property_id: int) -> Property:
     return prop
 
 
-def _page(prop: Property, *, type_forms=None, hours_form=None, holiday_form=None, status=200):
+def _page(
+    prop: Property,
+    *,
+    type_forms=None,
+    hours_form=None,
+    holiday_form=None,
+    unverified_form=None,
+    status=200,
+):
     types = setup.all_tour_types(prop.id)
     forms = {t.id: TourTypeForm(formdata=None, prefix=f"t{t.id}", obj=t) for t in types}
     forms.update(type_forms or {})
@@ -34,6 +48,8 @@ def _page(prop: Property, *, type_forms=None, hours_form=None, holiday_form=None
         types=types,
         type_forms=forms,
         switch_form=ConfirmationSwitchForm(),
+        unverified_form=unverified_form
+        or UnverifiedInstantForm(formdata=None, unverified_instant=prop.unverified_instant),
         hours_form=hours_form,
         holiday_form=holiday_form or HolidayForm(),
         holidays=setup.holidays_of(prop.id),
@@ -81,6 +97,19 @@ def switch_confirmation(property_id: int):
     setup.set_confirmation(prop.id, form.confirmation.data)
     db.session.commit()
     return _back(prop, "Confirmation set for every tour type.")
+
+
+@bp.post("/properties/<int:property_id>/unverified-instant")
+@roles_required("admin")
+def save_unverified_instant(property_id: int):
+    """How instant tour types treat an email address nobody has confirmed."""
+    prop = _property_or_404(property_id)
+    form = UnverifiedInstantForm()
+    if not form.validate():
+        return _page(prop, unverified_form=form, status=422)
+    setup.set_unverified_instant(prop, form.unverified_instant.data)
+    db.session.commit()
+    return _back(prop, "Saved how instant tours treat unconfirmed email addresses.")
 
 
 @bp.post("/properties/<int:property_id>/opening-hours")

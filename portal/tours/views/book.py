@@ -7,13 +7,24 @@ picker swaps in place and the view returns only the partial.
 import secrets
 from datetime import date
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 
 from portal.extensions import db, limiter
 from portal.htmx import render_page_or_partial
 from portal.listings.services import get_listing
 from portal.models.base import utcnow
-from portal.tours.booking import BookingError, SlotTaken, book_tour, record_tour_answers
+from portal.prospects.current import current_prospect
+from portal.tours.booking import (
+    Booker,
+    BookingError,
+    BookingLimited,
+    IdempotencyKeyReused,
+    SlotTaken,
+    book_tour,
+    record_tour_answers,
+)
+from portal.tours.booking_limits import BookingLimits
 from portal.tours.forms import BookingAnswersForm, BookingForm, contact_from
 from portal.tours.free_slots import plan_days
 from portal.tours.manage_links import tour_or_404
@@ -21,6 +32,11 @@ from portal.tours.setup import tour_type_for, tour_types_for
 from portal.tours.tour_settings import current_tour_settings
 from portal.tours.transaction import commit_booking
 from portal.tours.views import bp
+
+FORM_ALREADY_USED = (
+    "This form has already booked a tour. To book another one with these details, "
+    "check them and press the button again."
+)
 
 
 def _listing_or_404(unit_id: int):
@@ -58,7 +74,7 @@ def book(unit_id: int):
     )
 
 
-def _details_page(unit, tour_type, form, status=200, error=None, alternatives=()):
+def _details_page(unit, tour_type, form, status=200, error=None, alternatives=(), headers=None):
     start = form.start.instant
     html = render_template(
         "tours/details.html",
@@ -69,8 +85,9 @@ def _details_page(unit, tour_type, form, status=200, error=None, alternatives=()
         start=start,
         error=error,
         alternatives=alternatives,
+        signed_in=current_prospect(),
     )
-    return html, status
+    return html, status, headers or {}
 
 
 @bp.route("/book/<int:unit_id>/details", methods=["GET", "POST"])
@@ -93,6 +110,8 @@ def details(unit_id: int):
         return _details_page(unit, tour_type, form, 422)
     contact = contact_from(form)
     settings = current_tour_settings()
+    booker = Booker(client=get_remote_address(), via="page", prospect=current_prospect())
+    limits = BookingLimits.from_config(current_app.config)
 
     def action():
         return book_tour(
@@ -103,12 +122,22 @@ def details(unit_id: int):
             settings=settings,
             unit=unit,
             idempotency_key=form.idempotency_key.data or None,
+            booker=booker,
+            limits=limits,
         )
 
     try:
         tour, _created = commit_booking(action)
     except SlotTaken as exc:
         return _details_page(unit, tour_type, form, 409, exc.message, exc.alternatives)
+    except BookingLimited as exc:
+        headers = {"Retry-After": str(exc.retry_after)}
+        return _details_page(unit, tour_type, form, 429, exc.message, headers=headers)
+    except IdempotencyKeyReused:
+        # Back to a form that already booked, with other details: a new booking needs a
+        # new key, which the visitor sends by pressing the button again.
+        form.idempotency_key.data = secrets.token_urlsafe(24)
+        return _details_page(unit, tour_type, form, 422, FORM_ALREADY_USED)
     except BookingError as exc:
         return _details_page(unit, tour_type, form, 422, exc.message)
     return redirect(url_for("tours.about_you", token=tour.token), 303)

@@ -1,16 +1,16 @@
 """Manage links: GET only shows (mail scanners follow links), POST acts, rate-limited."""
 
-from flask import Response, current_app, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 
 from portal.extensions import limiter
 from portal.forms import EmptyForm
 from portal.models.base import utcnow
-from portal.tours.assignment import confirm_request
+from portal.tours.assignment import confirm_from_link
 from portal.tours.booking import BookingError, SlotTaken, cancel_tour, reschedule_tour
 from portal.tours.calendar import tour_calendar
 from portal.tours.forms import RescheduleForm
 from portal.tours.free_slots import plan_days
-from portal.tours.manage_links import tour_by_token, tour_or_404
+from portal.tours.manage_links import address_code_matches, tour_by_token, tour_or_404
 from portal.tours.notices import access_code_released, manage_url
 from portal.tours.tour_settings import current_tour_settings
 from portal.tours.transaction import commit_booking
@@ -18,9 +18,10 @@ from portal.tours.views import bp
 from portal.tours.views.book import wanted_day
 
 MANAGE_LIMIT = "10/minute;100/day"
+NOT_FROM_EMAIL = "Please use the confirmation link in the email we sent to {email}."
 
 
-def _manage_page(tour, *, status=200, error=None, alternatives=(), plan=None):
+def _manage_page(tour, *, status=200, error=None, alternatives=(), plan=None, confirm_code=None):
     now = utcnow()
     settings = current_tour_settings()
     html = render_template(
@@ -36,6 +37,7 @@ def _manage_page(tour, *, status=200, error=None, alternatives=(), plan=None):
         error=error,
         alternatives=alternatives,
         plan=plan,
+        confirm_code=confirm_code,
     )
     return html, status
 
@@ -80,14 +82,33 @@ def reschedule(token: str):
 @bp.post("/m/<token>/confirm")
 @limiter.limit(MANAGE_LIMIT)
 def confirm(token: str):
-    """The visitor confirms a tour that waits for their confirmation (verifies the email)."""
+    """Confirming needs the emailed link: the manage link alone does not prove the address."""
     tour = tour_or_404(token)
+    return _manage_page(tour, status=409, error=NOT_FROM_EMAIL.format(email=tour.email))
+
+
+def _tour_for_code(token: str, code: str):
+    tour = tour_or_404(token)
+    if not address_code_matches(tour, code, current_app.config["SECRET_KEY"]):
+        abort(404, description="This confirmation link is not valid. Check the link in your email.")
+    return tour
+
+
+@bp.get("/m/<token>/confirm/<code>")
+def confirm_link(token: str, code: str):
+    """The emailed confirmation link: shows the tour with its confirm button; changes nothing."""
+    return _manage_page(_tour_for_code(token, code), confirm_code=code)
+
+
+@bp.post("/m/<token>/confirm/<code>")
+@limiter.limit(MANAGE_LIMIT)
+def confirm_from_email(token: str, code: str):
+    """The visitor confirms from the emailed link: a request waiting for them, or the address."""
+    tour = _tour_for_code(token, code)
     if not EmptyForm().validate():
-        return _manage_page(tour, status=422, error="Please try again.")
+        return _manage_page(tour, status=422, error="Please try again.", confirm_code=code)
     try:
-        commit_booking(
-            lambda: confirm_request(tour_by_token(token), now=utcnow(), actor="prospect")
-        )
+        commit_booking(lambda: confirm_from_link(tour_by_token(token), now=utcnow()))
     except BookingError as exc:
         return _manage_page(tour, status=409, error=exc.message)
     return redirect(url_for("tours.manage", token=token), 303)
