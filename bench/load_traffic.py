@@ -1,11 +1,11 @@
 """The visitors of the load run: concurrent clients, each running a weighted mix of visits.
 
 A visit is what one person does in a sitting: browse listings, search by commute, book
-a tour, manage a tour they booked (view, reschedule, cancel, or confirm from the emailed
-link, read from the SMTP sink), work in the
-staff pages, or a load balancer asking ``/healthz``. Every visit comes from its own
-loopback address (``127.<client>.x.y``), so per-address rate limits apply to it as to a
-real visitor and stay on for the run. Staff keep one signed-in session per client.
+a tour, manage a tour they booked (view, reschedule, cancel, or confirm the address from
+the emailed link, read from the SMTP sink), work in the staff pages, or a load balancer
+asking ``/healthz``. Every visit comes from its own loopback address (``127.<client>.x.y``),
+so per-address rate limits apply to it as to a real visitor and stay on for the run.
+Staff keep one signed-in session per client.
 
 The deployment's session cookie is ``Secure`` (production); the clients send it back
 over loopback HTTP as a browser does over the TLS of a real deployment.
