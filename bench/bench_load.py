@@ -84,7 +84,9 @@ def discover(stack: Stack) -> Site:
     engine.dispose()
     if not destinations:
         raise RuntimeError("no demo address resolves; is the geo demo imported?")
-    return Site(stack.base, listings, property_ids, destinations, stack.staff)
+    return Site(
+        stack.base, listings, property_ids, destinations, stack.staff, stack.smtp.confirm_paths.get
+    )
 
 
 def _addresses(url: str) -> list[str]:
@@ -117,9 +119,12 @@ def check_bookings(url: str, bookings: list[Booking]) -> dict[str, int]:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         rows = {
-            token: (status, starts_at)
-            for token, status, starts_at in conn.execute(
-                sa.text("SELECT token, status, starts_at FROM tour WHERE token = ANY(:tokens)"),
+            token: (status, starts_at, email_confirmed_at)
+            for token, status, starts_at, email_confirmed_at in conn.execute(
+                sa.text(
+                    "SELECT token, status, starts_at, email_confirmed_at FROM tour "
+                    "WHERE token = ANY(:tokens)"
+                ),
                 {"tokens": [b.token for b in bookings]},
             )
         }
@@ -129,10 +134,10 @@ def check_bookings(url: str, bookings: list[Booking]) -> dict[str, int]:
         if b.token not in rows:
             lost_bookings += 1
             continue
-        status, starts_at = rows[b.token]
+        status, starts_at, email_confirmed_at = rows[b.token]
         if (
             b.cancelled != status.startswith("cancelled")
-            or (b.confirmed and status == "requested")
+            or (b.confirmed and (status == "requested" or email_confirmed_at is None))
             or starts_at.strftime("%Y-%m-%dT%H:%M:%SZ") != b.start
         ):
             lost_changes += 1

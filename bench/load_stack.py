@@ -9,6 +9,7 @@ visitors keep under them by each coming from its own loopback address.
 """
 
 import os
+import re
 import secrets
 import signal
 import subprocess
@@ -17,6 +18,7 @@ import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -30,6 +32,7 @@ DATABASE_NAME = "loadbench_db"
 DATABASE_URL = os.environ.get(
     "BENCH_LOAD_DATABASE_URL", f"postgresql+psycopg://postgres@127.0.0.1:5432/{DATABASE_NAME}"
 )
+CONFIRM_LINK = re.compile(r"/tours/m/([A-Za-z0-9_-]{22})/confirm/([0-9a-f]{32})")
 # Created before `flask demo load`, which then gives the agent every community's tours.
 STAFF = (
     ("agent@doorstep.example", "Aino Agent", "agent"),
@@ -38,13 +41,23 @@ STAFF = (
 
 
 class SmtpSink:
-    """aiosmtpd handler that counts what arrives (the mail itself is dropped)."""
+    """aiosmtpd handler: counts what arrives and keeps each tour's emailed confirmation link.
+
+    The link (``/tours/m/<token>/confirm/<code>``) is only ever in mail, so a visitor who
+    confirms their address must read it here, as a real one reads their inbox.
+    """
 
     def __init__(self) -> None:
         self.received = 0
+        self.confirm_paths: dict[str, str] = {}  # tour token -> path of its emailed link
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         self.received += 1
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                for found in CONFIRM_LINK.finditer(part.get_content()):
+                    self.confirm_paths[found.group(1)] = found.group(0)
         return "250 OK"
 
 

@@ -1,10 +1,11 @@
 """The visitors of the load run: concurrent clients, each running a weighted mix of visits.
 
 A visit is what one person does in a sitting: browse listings, search by commute, book
-a tour, manage a tour they booked (view, reschedule, confirm or cancel), work in the
-staff pages, or a load balancer asking ``/healthz``. Every visit comes from its own
-loopback address (``127.<client>.x.y``), so per-address rate limits apply to it as to a
-real visitor and stay on for the run. Staff keep one signed-in session per client.
+a tour, manage a tour they booked (view, reschedule, cancel, or confirm the address from
+the emailed link, read from the SMTP sink), work in the staff pages, or a load balancer
+asking ``/healthz``. Every visit comes from its own loopback address (``127.<client>.x.y``),
+so per-address rate limits apply to it as to a real visitor and stay on for the run.
+Staff keep one signed-in session per client.
 
 The deployment's session cookie is ``Secure`` (production); the clients send it back
 over loopback HTTP as a browser does over the TLS of a real deployment.
@@ -14,6 +15,7 @@ import random
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
@@ -41,6 +43,7 @@ class Site:
     property_ids: list[int]
     destinations: list[str]  # addresses people commute to
     staff: list[tuple[str, str]]  # (email, password): the agent, then the admin
+    confirm_path: Callable[[str], str | None]  # a tour's emailed confirmation link, once sent
 
 
 @dataclass
@@ -204,12 +207,9 @@ class Visitor:
             self.send(c, "GET", f"/api/v1/tours/{tour.token}", "GET /api/v1/tours/<token>")
             csrf = _csrf(response)
             action = rng.random()
-            if tour.status == "requested" and not tour.confirmed and csrf and action < 0.3:
-                done = self.send(
-                    c, "POST", f"{page}/confirm", "POST /tours/m/<token>/confirm",
-                    data={"csrf_token": csrf},
-                )  # fmt: skip
-                tour.confirmed = _answered(done, 303)
+            emailed = self.site.confirm_path(tour.token)
+            if emailed and not tour.confirmed and action < 0.3:
+                self._confirm_from_email(c, tour, emailed)
             elif action < 0.45:
                 self._reschedule_by_page(c, tour)
             elif action < 0.6:
@@ -220,6 +220,19 @@ class Visitor:
                     data={"csrf_token": csrf},
                 )  # fmt: skip
                 tour.cancelled = _answered(done, 303)
+
+    def _confirm_from_email(self, c: httpx.Client, tour: Booking, path: str) -> None:
+        """Open the emailed link and press its button: confirms the address (and a request)."""
+        page = self.send(
+            c, "GET", path, "GET /tours/m/<token>/confirm/<code>", expect=(200,)
+        )  # fmt: skip
+        csrf = _csrf(page)
+        if csrf:
+            done = self.send(
+                c, "POST", path, "POST /tours/m/<token>/confirm/<code>",
+                data={"csrf_token": csrf},
+            )  # fmt: skip
+            tour.confirmed = _answered(done, 303)
 
     def _reschedule_by_page(self, c: httpx.Client, tour: Booking) -> None:
         page = f"/tours/m/{tour.token}"
