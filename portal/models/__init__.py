@@ -1,6 +1,7 @@
 """All models, imported here so Alembic and the app see one complete metadata."""
 
 from portal.geo.modes import COMMUTE_MODES
+from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
 from portal.models.geo import (
     BuildingAccess,
     GeoAddress,
@@ -51,6 +52,9 @@ from portal.models.tour import (
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "NEXT_STEPS",
+    "OBJECTIONS",
+    "TourCapture",
     "CONTACT_CHANNELS",
     "CONTACT_PACES",
     "LIFECYCLE_STAGES",

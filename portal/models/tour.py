@@ -137,6 +137,7 @@ class Tour(db.Model):
         sa.CheckConstraint("starts_at < ends_at", name="starts_before_ends"),
         sa.Index("ix_tour_agent_starts", "agent_id", "starts_at"),
         sa.Index("ix_tour_status_expires", "status", "expires_at"),
+        sa.Index("ix_tour_property_starts", "property_id", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -157,6 +158,11 @@ class Tour(db.Model):
     status: Mapped[str] = mapped_column(sa.String(24))
     # Bumped on every change the attendee's calendar must pick up (RFC 5545 SEQUENCE).
     sequence: Mapped[int] = mapped_column(default=0)
+    # Optimistic lock for staff edits (capture, check-in): SQLAlchemy bumps it on every
+    # UPDATE and refuses a stale one, so an edit of a tour cancelled or changed
+    # meanwhile is a conflict, never an overwrite.
+    version: Mapped[int] = mapped_column(default=1)
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     name: Mapped[str] = mapped_column(sa.String(120))
     # As typed, for display and for the mail; ``email_normalised`` is what identifies the
@@ -209,6 +215,8 @@ class Tour(db.Model):
 
     # Declared after the methods: the name `property` would shadow the builtin decorator.
     property: Mapped["Property"] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Tour {self.id} {self.status} {self.starts_at:%Y-%m-%d %H:%M}Z>"
