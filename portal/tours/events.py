@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Literal
 if TYPE_CHECKING:
     from portal.models import Tour, TourCapture
 
-TourEventKind = Literal["booked", "rescheduled", "cancelled", "checked_in", "no_show", "completed", "captured"]
+TourEventKind = Literal[
+    "booked", "rescheduled", "cancelled", "checked_in", "no_show", "completed", "captured"
+]
 TOUR_EVENT_KINDS: tuple[str, ...] = TourEventKind.__args__  # type: ignore[attr-defined]
 
 
