@@ -67,12 +67,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.listings.views import bp as listings_bp
     from portal.prospects.views import bp as prospects_bp
     from portal.staff.views import bp as staff_bp
+    from portal.studio.views import bp as studio_bp
     from portal.tours.views import bp as tours_bp
 
     app.register_blueprint(home_bp)
     app.register_blueprint(listings_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
+    app.register_blueprint(studio_bp)
     app.register_blueprint(prospects_bp)
     app.register_blueprint(destinations_bp)
     app.register_blueprint(api_bp)

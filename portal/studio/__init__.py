@@ -1,0 +1,1 @@
+"""The marketer studio: content and media with drafts and history, follow-up snippets, insights."""
