@@ -161,3 +161,9 @@ class UnverifiedInstantForm(BoundedForm):
 class HolidayForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=80)])
+
+
+class MemberForm(BoundedForm):
+    """Add an agent to a property; the choices are the active agents not yet members."""
+
+    staff_id = SelectField("Agent", coerce=int, validate_choice=True, choices=[])
