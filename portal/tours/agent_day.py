@@ -126,6 +126,13 @@ def tours_on(staff: StaffUser, day: date, now: datetime) -> list[DayTour]:
     return sorted(found, key=lambda t: (t.tour.starts_at, t.tour.id))
 
 
+def tours_today(staff: StaffUser, now: datetime) -> list[DayTour]:
+    """Every tour ``staff`` sees today, "today" being the local day in each property's zone."""
+    groups = day_tours(staff, now, days=1)
+    found = [t for group in groups for listed in group.days.values() for t in listed]
+    return sorted(found, key=lambda t: (t.tour.starts_at, t.tour.id))
+
+
 def tour_counts(now: datetime, days: int = DAYS_AHEAD) -> list[tuple[str, int]]:
     """Aggregates for marketers: how many active tours each property has in the coming days."""
     rows = db.session.execute(

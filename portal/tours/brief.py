@@ -50,7 +50,7 @@ STAGE_LABELS = {
     "leased": "Leased",
     "lost": "Lost",
 }
-TALKING_POINTS_MAX = 6
+TALKING_POINTS_MAX = 8
 UNITS_SHOWN_STATUSES = ("available",)
 
 

@@ -140,7 +140,12 @@ def _neighbourhood_point(topic: str, importance, neighbourhood: dict | None) -> 
         facts.append(
             Fact("Transit access", transit["score"], "/100", text=f"{transit['score']}/100")
         )
+        named = set()
+        # As the page lists them: named lines only, each once (the nearest stop first).
         for route in transit["routes"]:
+            if not route["ref"] or (route["mode"], route["ref"]) in named:
+                continue
+            named.add((route["mode"], route["ref"]))
             mode = route["mode"].replace("subway", "metro")
             facts.append(
                 Fact(
