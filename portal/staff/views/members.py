@@ -53,6 +53,7 @@ def add_agent(property_id: int):
     form = MemberForm()
     form.staff_id.choices = [(a.id, a.name) for a in candidates_for(prop.id)]
     if not form.validate():
+        form.staff_id.errors = ["Choose an active agent from the list."]
         return _page(prop, form, 422)
     try:
         row = add_member(prop, form.staff_id.data)
