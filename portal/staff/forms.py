@@ -163,6 +163,17 @@ class HolidayForm(BoundedForm):
     name = StringField("Name", validators=[Optional(), Length(max=80)])
 
 
+class ApiTokenForm(BoundedForm):
+    """A new staff API token: what it is for and, optionally, when it stops working."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    expires_days = IntegerField(
+        "Expires after (days)",
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+        description="Leave empty for a token that works until you revoke it.",
+    )
+
+
 class MemberForm(BoundedForm):
     """Add an agent to a property; the choices are the active agents not yet members."""
 

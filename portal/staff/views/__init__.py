@@ -8,6 +8,7 @@ from portal.staff.views import (  # noqa: E402, F401
     brief,
     home,
     members,
+    profile,
     tour_setup,
     tours,
     working_hours,
