@@ -177,7 +177,7 @@ def brief_json(brief: TourBrief) -> dict:
     for point, raw in zip(brief.talking_points, data["talking_points"], strict=True):
         raw["section"] = point.section
         raw["listing_url"] = (
-            external_url("listings.detail", unit_id=brief.unit_id, _anchor=point.section_anchor)
+            f"{external_url('listings.detail', unit_id=brief.unit_id)}#{point.section_anchor}"
             if brief.unit_id
             else None
         )

@@ -1,6 +1,12 @@
 """/staff/tours (the agent's day) and /staff/tours/{id}/brief (everything on the brief)."""
 
-from portal.api.spec.common import LISTING_ID, STAFF_SECURITY, UNAUTHORISED, json_body
+from portal.api.spec.common import (
+    LISTING_ID,
+    STAFF_SECURITY,
+    UNAUTHORISED,
+    json_body,
+    or_empty,
+)
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.prospect import CONTACT_CHANNELS, CONTACT_PACES, LIFECYCLE_STAGES
 from portal.models.tour import TOUR_KINDS, TOUR_STATUSES
@@ -272,6 +278,12 @@ _BRIEF = _object(
 
 SCHEMAS = {"StaffDayTour": _DAY_TOUR, "StaffTourBrief": _BRIEF}
 
+_BAD_REQUEST = {
+    "400": {
+        "description": "The request's text is not valid (control characters, too long)",
+        "content": json_body("Error"),
+    }
+}
 _NOT_FOUND = {
     "404": {
         "description": "No such tour, or a tour of a property the token's user does not see",
@@ -294,7 +306,9 @@ PATHS = {
                     "required": False,
                     "description": "YYYY-MM-DD, the local day in each property's zone; "
                     "default: today in each property's zone",
-                    "schema": {"type": "string"},
+                    "schema": or_empty(
+                        {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"}
+                    ),
                 }
             ],
             "responses": {
@@ -314,8 +328,12 @@ PATHS = {
                         }
                     },
                 },
+                **_BAD_REQUEST,
                 **UNAUTHORISED,
-                "422": {"description": "Not a YYYY-MM-DD date", "content": json_body("Error")},
+                "422": {
+                    "description": "Not a real day written YYYY-MM-DD (code invalid_date)",
+                    "content": json_body("Error"),
+                },
             },
         }
     },
@@ -329,6 +347,7 @@ PATHS = {
             ],
             "responses": {
                 "200": {"description": "The brief", "content": json_body("StaffTourBrief")},
+                **_BAD_REQUEST,
                 **UNAUTHORISED,
                 **_NOT_FOUND,
             },
