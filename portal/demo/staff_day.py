@@ -82,7 +82,8 @@ MORE_PROSPECTS = (
         ),
     },
 )
-# email -> (channel, pace, [(label, address, lat, lon, mode)])
+# email -> (channel, pace, [(label, address, lat, lon, mode)]); the places lie inside the
+# demo map extract (central Helsinki), so every commute has minutes.
 HISTORY = {
     "sara.demo@example.com": (
         "email",
@@ -92,19 +93,19 @@ HISTORY = {
     "jonas.demo@example.com": (
         "phone",
         "any",
-        [("Office", "Ruoholahdenkatu 14, Helsinki", 60.16350, 24.91470, "transit")],
+        [("Office", "Kaivokatu 8, Helsinki", 60.17070, 24.94300, "transit")],
     ),
     "leila.demo@example.com": (
         "sms",
         "any",
-        [("Studio", "Fredrikinkatu 34, Helsinki", 60.16590, 24.93510, "walk")],
+        [("Studio", "Yrjönkatu 21, Helsinki", 60.16650, 24.93800, "walk")],
     ),
     "matti.demo@example.com": (
         "email",
         "on_request",
         [
             ("Work", "Aleksanterinkatu 52, Helsinki", 60.16860, 24.94560, "drive"),
-            ("Daycare", "Liisankatu 12, Helsinki", 60.17360, 24.95510, "walk"),
+            ("Daycare", "Kasarmikatu 21, Helsinki", 60.16480, 24.94830, "walk"),
         ],
     ),
     "emma.demo@example.com": (
