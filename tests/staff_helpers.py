@@ -50,6 +50,23 @@ def gen_tour(
     return tour
 
 
+def check_schema(body, schema_name: str) -> None:
+    """Validate ``body`` against a schema of the OpenAPI document's components."""
+    from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.jsonschema import DRAFT202012
+
+    from portal.api.spec import openapi_document
+
+    spec = openapi_document()
+    registry = Registry().with_resource(
+        "urn:spec", DRAFT202012.create_resource({"components": spec["components"]})
+    )
+    Draft202012Validator(
+        {"$ref": f"urn:spec#/components/schemas/{schema_name}"}, registry=registry
+    ).validate(body)
+
+
 def sign_in_staff(auth, user: StaffUser) -> None:
     db.session.commit()
     response = auth.login(user.email, STAFF_PASSWORD)
