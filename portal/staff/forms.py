@@ -161,3 +161,14 @@ class UnverifiedInstantForm(BoundedForm):
 class HolidayForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=80)])
+
+
+class ApiTokenForm(BoundedForm):
+    """A new staff API token: what it is for and, optionally, when it stops working."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    expires_days = IntegerField(
+        "Expires after (days)",
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+        description="Leave empty for a token that works until you revoke it.",
+    )
