@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from portal.staff.views import home, profile, tour_setup, tours, working_hours  # noqa: E402, F401
+from portal.staff.views import (  # noqa: E402, F401
+    capture,
+    home,
+    profile,
+    prospects,
+    tour_setup,
+    tours,
+    working_hours,
+)
