@@ -252,16 +252,22 @@ class ProspectFilterForm(BoundedForm):
 
     q = StringField("Search name, email or phone", validators=[Optional(), Length(max=100)])
     stage = SelectField(
-        "Stage", choices=choices([("", "Any stage"), *((s, s) for s in LIFECYCLE_STAGES)])
+        "Stage",
+        choices=choices([("", "Any stage"), *((s, s) for s in LIFECYCLE_STAGES)]),
+        default="",
     )
-    property_id = SelectField("Property", choices=[], validate_choice=True)
-    agent_id = SelectField("Agent", choices=[], validate_choice=True)
+    property_id = SelectField("Property", choices=[], default="")
+    agent_id = SelectField("Agent", choices=[], default="")
     source = StringField("Source (first touch)", validators=[Optional(), Length(max=100)])
     last_contact = SelectField(
-        "Last contact", choices=choices([("", "Any time"), *LAST_CONTACT_CHOICES.items()])
+        "Last contact",
+        choices=choices([("", "Any time"), *LAST_CONTACT_CHOICES.items()]),
+        default="",
     )
     upcoming_tour = SelectField(
-        "Upcoming tour", choices=choices([("", "Either"), ("yes", "Has one"), ("no", "Has none")])
+        "Upcoming tour",
+        choices=choices([("", "Either"), ("yes", "Has one"), ("no", "Has none")]),
+        default="",
     )
     after = IntegerField(validators=[Optional(), NumberRange(min=1)])
     limit = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)])
@@ -297,7 +303,7 @@ class AssignForm(BoundedForm):
 
 class StageForm(BoundedForm):
     stage = SelectField("Stage", choices=choices((s, s) for s in LIFECYCLE_STAGES))
-    reason = StringField("Reason (needed for “lost”)", validators=[Optional(), Length(max=200)])
+    reason = StringField("Reason (needed for “lost”)", validators=[Length(max=200)])
 
     def validate_reason(self, field):
         if self.stage.data == "lost" and not (field.data or "").strip():

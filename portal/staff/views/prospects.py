@@ -143,13 +143,17 @@ def change_stage(prospect_id: int):
     form = StageForm()
     if not form.validate():
         return _page(record, stage_form=form, status=422)
-    moved = lifecycle.set_stage(
-        record,
-        form.stage.data,
-        reason=form.reason.data,
-        actor=f"staff:{current_user.id}",
-        now=utcnow(),
-    )
+    try:
+        moved = lifecycle.set_stage(
+            record,
+            form.stage.data,
+            reason=form.reason.data,
+            actor=f"staff:{current_user.id}",
+            now=utcnow(),
+        )
+    except ValueError as exc:
+        form.stage.errors = [*form.stage.errors, str(exc).capitalize() + "."]
+        return _page(record, stage_form=form, status=422)
     db.session.commit()
     flash("Stage changed." if moved else "The prospect is already at that stage.", "success")
     return redirect(url_for("staff.prospect", prospect_id=prospect_id), 303)
