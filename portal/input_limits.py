@@ -221,7 +221,8 @@ class BoundedForm(FlaskForm):
             """Hidden inputs render without an id (a page with several forms would repeat
             ``id="csrf_token"``) and without constraint attributes (``required``, ``min``,
             ``max`` ... are invalid HTML on ``type=hidden``); validation stays on the server."""
-            if getattr(field.widget, "input_type", None) == "hidden":
+            kind = render_kw.get("type") or getattr(field.widget, "input_type", None)
+            if kind == "hidden":
                 render_kw = {**render_kw, "id": False, **dict.fromkeys(HIDDEN_INVALID, False)}
             return super().render_field(field, render_kw)
 
