@@ -34,9 +34,26 @@
     list.closest(".map-places").hidden = false;
   }
 
-  fetch(el.dataset.url, { headers: { Accept: "application/json" } })
-    .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); })
-    .then(function (data) {
+  // Leaflet's stylesheet only matters to the map, far down the page: loading it here keeps
+  // it from blocking the first paint (only portal.css does).
+  function leafletStyles() {
+    return new Promise(function (resolve) {
+      if (!el.dataset.css) { resolve(); return; }
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = el.dataset.css;
+      link.onload = link.onerror = function () { resolve(); };
+      document.head.appendChild(link);
+    });
+  }
+
+  Promise.all([
+    fetch(el.dataset.url, { headers: { Accept: "application/json" } })
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(r.status); }),
+    leafletStyles()
+  ])
+    .then(function (loaded) {
+      var data = loaded[0];
       var map = L.map(el, { scrollWheelZoom: false, attributionControl: true, preferCanvas: true })
         .setView(data.centre, 16);
       map.attributionControl.setPrefix(false);
