@@ -24,9 +24,17 @@ from werkzeug.security import safe_join
 HASH_LENGTH = 10
 IMMUTABLE = "public, max-age=31536000, immutable"
 PLAIN = "public, max-age=3600"
-COMPRESSIBLE = {"text/css", "text/javascript", "application/javascript", "image/svg+xml",
-                "application/json", "text/plain"}
-_HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{%d})(?P<ext>\.[A-Za-z0-9]+)$" % HASH_LENGTH)
+COMPRESSIBLE = {
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+    "image/svg+xml",
+    "application/json",
+    "text/plain",
+}
+_HASHED = re.compile(
+    rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{HASH_LENGTH}}})(?P<ext>\.[A-Za-z0-9]+)$"
+)
 
 
 class StaticFiles:

@@ -55,8 +55,14 @@ def _journey_pages(client, demo) -> dict[str, str]:
     start = re.search(r"start=([^&\"]+)", details_url).group(1).replace("%3A", ":")
     booked = client.post(
         f"/tours/book/{unit_id}/details",
-        data={"type": "guided", "start": start, "name": "Pia", "email": "pia@example.com",
-              "phone": "", "contact_channel": "email"},
+        data={
+            "type": "guided",
+            "start": start,
+            "name": "Pia",
+            "email": "pia@example.com",
+            "phone": "",
+            "contact_channel": "email",
+        },
     )
     assert booked.status_code in (302, 303), booked.status_code
     get("about you", booked.headers["Location"])
@@ -72,8 +78,10 @@ def _journey_pages(client, demo) -> dict[str, str]:
     get("delete", "/me/delete")
     client.post("/auth/logout")
     get("staff sign-in", "/auth/login")
-    client.post("/auth/login", data={"email": "admin@doorstep.example",
-                                     "password": demo.staff["admin@doorstep.example"]})
+    client.post(
+        "/auth/login",
+        data={"email": "admin@doorstep.example", "password": demo.staff["admin@doorstep.example"]},
+    )
     get("staff home", "/staff/")
     get("staff tours", "/staff/tours")
     get("working hours", "/staff/availability")

@@ -15,7 +15,9 @@ def test_the_choice_sets_a_long_lived_cookie_of_its_own(client):
     """Choosing on the banner sets `doorstep_consent` for a year, HttpOnly, SameSite=Lax."""
     response = client.post("/me/consent", data={"choice": "necessary"})
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith(CONSENT_COOKIE))
-    assert "Max-Age=31536000" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Max-Age=31536000" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
     assert not _banner_shown(client)
 
 
@@ -51,4 +53,5 @@ def test_the_banner_is_in_the_flow_not_sticky(client):
     assert html.index(BANNER) < html.index('<main id="main"')
     css = client.get("/static/css/portal.css").get_data(as_text=True)
     banner_rules = [line for line in css.splitlines() if line.startswith(".consent-banner")]
-    assert banner_rules and not any("sticky" in r or "fixed" in r for r in banner_rules)
+    assert banner_rules
+    assert not any("sticky" in r or "fixed" in r for r in banner_rules)

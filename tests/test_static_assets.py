@@ -37,8 +37,12 @@ def test_static_urls_carry_the_file_hash_and_are_cached_for_a_year(client):
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert response.headers["Content-Encoding"] == "br"
-    assert client.get(css, headers={"If-None-Match": response.headers["ETag"],
-                                    "Accept-Encoding": "br"}).status_code == 304
+    assert (
+        client.get(
+            css, headers={"If-None-Match": response.headers["ETag"], "Accept-Encoding": "br"}
+        ).status_code
+        == 304
+    )
 
 
 def test_a_stale_hash_is_not_found_and_the_plain_name_is_cached_briefly(client):
@@ -56,7 +60,8 @@ def test_the_first_listing_photo_loads_eagerly_and_first(client, demo, path):
     html = client.get(path).get_data(as_text=True)
     images = re.findall(r"<img [^>]*>", html)
     assert len(images) > 1
-    assert 'fetchpriority="high"' in images[0] and 'loading="lazy"' not in images[0]
+    assert 'fetchpriority="high"' in images[0]
+    assert 'loading="lazy"' not in images[0]
     assert all('loading="lazy"' in img for img in images[1:])
 
 
@@ -67,7 +72,8 @@ def test_only_the_page_stylesheet_blocks_rendering(client, listing):
     assert re.findall(r'<link rel="stylesheet"[^>]*>', head) == [
         m for m in re.findall(r'<link rel="stylesheet"[^>]*>', head) if "portal." in m
     ]
-    assert "leaflet.css" not in head and "leaflet-1.9.4/leaflet." in html
+    assert "leaflet.css" not in head
+    assert "leaflet-1.9.4/leaflet." in html
 
 
 def test_map_json_holds_only_what_the_map_draws(client, demo, geo_region):
@@ -79,7 +85,8 @@ def test_map_json_holds_only_what_the_map_draws(client, demo, geo_region):
     data = json.loads(body)
     streets = [f for f in data["features"] if f["properties"]["layer"] == "street"]
     places = [f for f in data["features"] if f["properties"]["layer"] == "place"]
-    assert streets and places
+    assert streets
+    assert places
     assert {k for f in streets for k in f["properties"]} == {"layer", "weight", "name"}
     assert {k for f in places for k in f["properties"]} == {"layer", "category", "label"}
     names = [(f["properties"]["name"], f["properties"]["weight"]) for f in streets]

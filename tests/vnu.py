@@ -49,7 +49,9 @@ def check(files: list[Path]) -> list[dict]:
         text=True,
         check=False,
     )
-    return [m for m in json.loads(result.stderr or "{}").get("messages", []) if m["type"] == "error"]
+    return [
+        m for m in json.loads(result.stderr or "{}").get("messages", []) if m["type"] == "error"
+    ]
 
 
 if __name__ == "__main__":

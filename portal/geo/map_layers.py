@@ -26,7 +26,14 @@ MAP_CATEGORIES = (
 # MultiLineString each (a handful of canvas paths, not a thousand SVG nodes), simplified
 # to a few metres, rounded to 5 decimals (about 1 m); places with their category and label.
 SIMPLIFY_TOLERANCE_DEG = 0.00003  # about 3 m north-south, 1.7 m east-west at Helsinki
-STREET_WEIGHTS = {"footway": 1, "path": 1, "steps": 1, "cycleway": 1, "service": 1.5, "pedestrian": 3}
+STREET_WEIGHTS = {
+    "footway": 1,
+    "path": 1,
+    "steps": 1,
+    "cycleway": 1,
+    "service": 1.5,
+    "pedestrian": 3,
+}
 DEFAULT_STREET_WEIGHT = 3
 
 

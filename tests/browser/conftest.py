@@ -80,36 +80,14 @@ VIEWPORTS = {
 }
 FAILING_IMPACTS = {"serious", "critical"}
 
-# Every visible control that can take focus; for each, focus it (the browser scrolls it
-# into view as a keyboard user would) and see whether a fixed or sticky element covers
-# it entirely (WCAG 2.4.11); then whether the page is wider than the viewport (1.4.10).
-_LAYOUT_CHECK = """() => {
-  const selector = 'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex="-1"])';
-  const covering = [...document.querySelectorAll('body *')].filter(el => {
-    const p = getComputedStyle(el).position; return p === 'fixed' || p === 'sticky';
-  });
-  const hidden = [];
-  const before = document.activeElement, scroll = [window.scrollX, window.scrollY];
-  for (const el of document.querySelectorAll(selector)) {
-    if (el.disabled || !(el.offsetWidth || el.offsetHeight)) continue;
-    if (getComputedStyle(el).visibility === 'hidden') continue;
-    el.focus();
-    if (document.activeElement !== el) continue;
-    const r = el.getBoundingClientRect();
-    for (const c of covering) {
-      if (c.contains(el)) continue;
-      const s = c.getBoundingClientRect();
-      if (s.width && s.height && r.top >= s.top && r.bottom <= s.bottom && r.left >= s.left && r.right <= s.right) {
-        hidden.push((el.textContent || el.name || el.id || el.tagName).trim().slice(0, 60));
-        break;
-      }
-    }
-  }
-  if (before && before !== document.body && before.isConnected) before.focus({preventScroll: true});
-  else if (document.activeElement) document.activeElement.blur();
-  window.scrollTo(scroll[0], scroll[1]);
-  return {hidden, pageWidth: document.documentElement.scrollWidth, viewport: window.innerWidth};
-}"""
+
+def page_script(name: str) -> str:
+    """A function from tests/browser/js/ for ``page.evaluate`` (its leading comment cut)."""
+    text = (Path(__file__).parent / "js" / name).read_text(encoding="utf-8")
+    return "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+
+
+_LAYOUT_CHECK = page_script("layout_check.js")
 
 
 class ScreenAudit:
@@ -137,17 +115,23 @@ class ScreenAudit:
         page = self.page
         page.wait_for_load_state("load")
         if not page.evaluate("typeof window.axe !== 'undefined'"):
-            page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))  # CDP evaluate: not subject to CSP
+            # Evaluated over CDP, so the page's Content-Security-Policy does not apply.
+            page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
         results = page.evaluate(
             "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
             " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ': ' + n.failureSummary)})); }"
+            " nodes: v.nodes.slice(0, 3)"
+            ".map(n => n.target.join(' ') + ': ' + n.failureSummary)})); }"
         )
         bad = [v for v in results if v["impact"] in FAILING_IMPACTS]
         layout = page.evaluate(_LAYOUT_CHECK)
         where = f"{label or page.url} at {self.size}"
-        assert not bad, f"axe: serious or critical violations on {where}: {json.dumps(bad, indent=1)}"
-        assert not layout["hidden"], f"focused controls hidden under a sticky element on {where}: {layout['hidden']}"
+        assert not bad, (
+            f"axe: serious or critical violations on {where}: {json.dumps(bad, indent=1)}"
+        )
+        assert not layout["hidden"], (
+            f"focused controls hidden under a sticky element on {where}: {layout['hidden']}"
+        )
         # Against the configured width: a mobile browser widens its layout viewport to
         # fit content that overflows, so innerWidth would grow with the page.
         width = VIEWPORTS[self.size]["width"]

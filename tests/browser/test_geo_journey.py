@@ -26,7 +26,8 @@ def test_neighbourhood_map_draws_local_data_offline(live_server, demo, geo_regio
     page.locator(".listing-card h3 a").first.click()
     expect(page.locator("#neighbourhood-map canvas").first).to_be_attached()
     # One canvas, not an SVG node per street: the whole map is a few dozen elements.
-    assert page.eval_on_selector("#neighbourhood-map", "el => el.querySelectorAll('*').length") < 120
+    nodes = page.eval_on_selector("#neighbourhood-map", "el => el.querySelectorAll('*').length")
+    assert nodes < 120
     expect(page.locator("#map-places li").first).to_be_attached()
     expect(page.locator("#neighbourhood-map .leaflet-control-attribution")).to_contain_text(
         "© OpenStreetMap contributors"

@@ -4,29 +4,10 @@ background, reflow at 320 px, the live region after a filter swap."""
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import page_script
 from tests.browser.pages.listings import HomePage, ListingsIndex
 
-# For every focusable control: focus it, read the ring's colour and the colour behind the
-# ring (the first opaque background among its ancestors; the ring sits outside the control).
-_RING_CONTRAST = """() => {
-  const parse = c => { const m = c.match(/[\\d.]+/g).map(Number); return m.length > 3 ? m : [...m, 1]; };
-  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const behind = el => { for (let n = el.parentElement; n; n = n.parentElement) {
-      const c = parse(getComputedStyle(n).backgroundColor); if (c[3] > 0.5) return c; } return [255, 255, 255, 1]; };
-  const worst = [];
-  for (const el of document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea, summary')) {
-    if (!(el.offsetWidth || el.offsetHeight)) continue;
-    el.focus({focusVisible: true});
-    if (document.activeElement !== el) continue;
-    const s = getComputedStyle(el);
-    if (s.outlineStyle === 'none' || parseFloat(s.outlineWidth) < 2) { worst.push([el.outerHTML.slice(0, 80), 0]); continue; }
-    const r = ratio(parse(s.outlineColor), behind(el));
-    if (r < 3) worst.push([el.outerHTML.slice(0, 80), Math.round(r * 100) / 100]);
-  }
-  return worst;
-}"""
+_RING_CONTRAST = page_script("ring_contrast.js")
 
 
 @pytest.fixture
@@ -39,7 +20,9 @@ def keyboard_page(browser):
 
 
 @pytest.mark.parametrize("path", ["/", "/listings/", "/me/sign-in", "/auth/login"])
-def test_the_focus_ring_has_3_to_1_against_what_is_behind_it(live_server, demo, keyboard_page, path):
+def test_the_focus_ring_has_3_to_1_against_what_is_behind_it(
+    live_server, demo, keyboard_page, path
+):
     """WCAG 1.4.11: the ring of every control, header links included, is at least 3:1."""
     keyboard_page.goto(f"{live_server}{path}")
     keyboard_page.keyboard.press("Tab")  # from now on focus is shown as to a keyboard user

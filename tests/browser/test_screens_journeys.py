@@ -21,7 +21,8 @@ from tests.browser.pages.tours import ManageTour
 def latest_link(pattern: str) -> str:
     """The newest queued email's link matching ``pattern`` (a path regex)."""
     db.session.expire_all()
-    for text in db.session.scalars(sa.select(OutboxEmail.text_body).order_by(OutboxEmail.id.desc())):
+    newest_first = sa.select(OutboxEmail.text_body).order_by(OutboxEmail.id.desc())
+    for text in db.session.scalars(newest_first):
         match = re.search(r"https?://\S+" + pattern + r"\S*", text)
         if match:
             return match.group(0).rstrip(".,)")
@@ -43,7 +44,7 @@ def test_commute_places_and_sort(live_server, demo, geo_region, screen):
     """A saved place gives every card its minutes; the index sorts by commute."""
     places = PlacesPage.open(screen, live_server)
     places.add_place("Mannerheimintie 5", label="Work")
-    index = ListingsIndex.open(screen, live_server, "?sort=commute")
+    ListingsIndex.open(screen, live_server, "?sort=commute")
     expect(screen.locator(".commute-list").first).to_contain_text("Work: walk")
 
 

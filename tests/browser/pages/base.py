@@ -19,10 +19,6 @@ class Screen:
         """Audit again after an in-page change (an htmx swap)."""
         self.page.audit.check(f"{type(self).__name__} after a swap")
 
-    @property
-    def focused_text(self) -> str:
-        return self.page.evaluate("document.activeElement ? document.activeElement.textContent : ''")
-
     def announced(self) -> str:
         """What the polite live region for swaps says now."""
         status = self.page.locator("#swap-status")
@@ -31,7 +27,7 @@ class Screen:
 
     def choose_consent_by_keyboard(self, button: str = "Only necessary") -> None:
         """Reach the banner's button with Tab from the page top and press Enter."""
-        self.page.evaluate("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur()")
+        self.page.evaluate("window.scrollTo(0, 0); document.activeElement?.blur()")
         for _ in range(30):
             self.page.keyboard.press("Tab")
             if self.page.evaluate("document.activeElement.textContent.trim()") == button:

@@ -60,9 +60,11 @@ class ListingDetail(Screen):
         return cls(page)
 
     def section(self, title: str):
-        return self.page.locator("section, article").filter(
-            has=self.page.get_by_role("heading", name=title)
-        ).first
+        return (
+            self.page.locator("section, article")
+            .filter(has=self.page.get_by_role("heading", name=title))
+            .first
+        )
 
     def wait_for_map(self) -> None:
         expect(self.page.locator("#neighbourhood-map canvas").first).to_be_attached()

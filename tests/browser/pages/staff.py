@@ -63,7 +63,8 @@ class TourSettings(Screen):
     heading = "Tours at"
 
     def save_first_tour_type(self) -> "TourSettings":
-        self.page.locator("main form").filter(has=self.page.locator("[name$=duration_minutes]")).first.get_by_role(
-            "button", name="Save"
-        ).click()
+        form = self.page.locator("main form").filter(
+            has=self.page.locator("[name$=duration_minutes]")
+        )
+        form.first.get_by_role("button", name="Save").click()
         return TourSettings(self.page)
