@@ -40,20 +40,25 @@ _HASHED = re.compile(
 class StaticFiles:
     """Hashes and compressed bodies of one static folder, computed on first use.
 
-    A file changed on disk (its size or mtime) is hashed and compressed anew.
+    With ``watch`` (the debug server) a file changed on disk (its size or mtime) is hashed
+    and compressed anew; otherwise each file is read once per process, so building a URL
+    costs a dictionary look-up, not a ``stat``.
     """
 
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, *, watch: bool = False):
         self.folder = Path(folder)
+        self.watch = watch
         self._files: dict[str, tuple[tuple[int, int], str, bytes, dict[str, bytes]]] = {}
 
     def _entry(self, filename: str):
+        entry = self._files.get(filename)
+        if entry is not None and not self.watch:
+            return entry
         path = safe_join(str(self.folder), filename)
         if path is None or not Path(path).is_file():
             return None
         stat = Path(path).stat()
         key = (stat.st_mtime_ns, stat.st_size)
-        entry = self._files.get(filename)
         if entry is None or entry[0] != key:
             body = Path(path).read_bytes()
             digest = hashlib.sha256(body).hexdigest()[:HASH_LENGTH]
@@ -110,7 +115,7 @@ def _accepted_encoding(accept: str) -> str | None:
 
 def register(app: Flask) -> None:
     """Serve ``/static/`` with hashed names, long caching and precompressed bodies."""
-    files = StaticFiles(app.static_folder)
+    files = StaticFiles(app.static_folder, watch=app.debug)
     app.extensions["static_files"] = files
 
     @app.url_defaults
