@@ -60,7 +60,8 @@
     pending = null;
     var region = info.target.isConnected ? optIn(info.target) : null;
     if (!region && info.id) { region = document.getElementById(info.id); }
-    if (!region && event.detail.elt && event.detail.elt.isConnected) { region = optIn(event.detail.elt); }
+    // htmx fires afterSettle on each new element: an outerHTML swap's new root opts in itself.
+    if (!region && event.target && event.target.isConnected) { region = optIn(event.target); }
     if (!region) { return; }
     var active = document.activeElement;
     var lost = info.hadFocus || !active || active === document.body || !active.isConnected;
