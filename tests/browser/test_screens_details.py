@@ -62,3 +62,12 @@ def test_a_filter_swap_is_announced_without_moving_focus(live_server, demo, audi
     index.filter(bedrooms="3")
     expect(audited.locator("#bedrooms")).to_be_focused()
     assert index.announced().endswith("found")
+
+
+def test_the_privacy_page_answer_takes_focus(live_server, audited):
+    """On the privacy choices page the answer replaces the buttons and takes the focus."""
+    audited.goto(f"{live_server}/me/consent")
+    audited.audit.check("privacy choices")
+    audited.locator("main").get_by_role("button", name="Allow").click()
+    expect(audited.locator("main .consent-saved a")).to_be_focused()
+    audited.audit.check("privacy choices, answered")
