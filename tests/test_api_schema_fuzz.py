@@ -52,6 +52,11 @@ ALLOWED_REFUSALS = {
     "GET /geocode": {"q": None},
     # a string of the right shape that is no day (2026-02-30)
     "GET /staff/tours": {"date": "Give the day as YYYY-MM-DD, e.g. 2026-11-24."},
+    # an id of the right shape that is not one of the caller's properties or agents
+    "GET /staff/prospects": {
+        "property_id": "Not a valid choice.",
+        "agent_id": "Not a valid choice.",
+    },
     "GET /commute": {"from": None, "to": None},
     "POST /tours": {
         "start": None,  # not one of the offered times

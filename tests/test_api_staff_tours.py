@@ -43,7 +43,7 @@ def test_day_lists_the_agents_tours_of_today_in_the_propertys_zone(client, two_p
     assert response.status_code == 200
     body = response.get_json()
     (tour,) = body["tours"]
-    check_schema(tour, "StaffDayTour")
+    check_schema("StaffDayTour", tour)
     assert tour["id"] == mine.id
     assert tour["local_start"] == "2026-11-24T11:00:00+02:00"
     assert tour["starts_at"] == "2026-11-24T09:00:00+00:00"
@@ -113,7 +113,7 @@ def test_brief_endpoint_is_the_serialised_brief(client, two_properties):
     response = client.get(f"/api/v1/staff/tours/{tour.id}/brief", headers=_bearer(agent_a))
     assert response.status_code == 200
     body = response.get_json()
-    check_schema(body, "StaffTourBrief")
+    check_schema("StaffTourBrief", body)
     assert body == brief_json(tour_brief(tour, geo_settings()))
     rent, internet = body["talking_points"]
     assert rent["facts"][0] | {"text": None} == {

@@ -57,4 +57,4 @@ def test_a_demo_brief_has_priorities_browsing_and_commute_places(demo):
     assert [dc.destination.label for dc in brief.commutes] == ["Work"]
     assert brief.booking_note
     assert brief.units
-    check_schema(brief_json(brief), "StaffTourBrief")  # the API shape holds for a rich brief too
+    check_schema("StaffTourBrief", brief_json(brief))  # the API shape holds for a rich brief too

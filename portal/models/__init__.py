@@ -31,6 +31,8 @@ from portal.models.prospect import (
     MagicLink,
     PriorityVersion,
     Prospect,
+    ProspectNote,
+    StageChange,
 )
 from portal.models.staff import (
     STAFF_ROLES,
@@ -109,6 +111,8 @@ __all__ = [
     "OutboxEmail",
     "Property",
     "Prospect",
+    "ProspectNote",
+    "StageChange",
     "StaffApiToken",
     "StaffUser",
     "Unit",

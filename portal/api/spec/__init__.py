@@ -4,9 +4,18 @@ Each section module exposes ``PATHS`` and ``SCHEMAS``; add a new area to ``SECTI
 Tests validate real responses against the assembled document.
 """
 
-from portal.api.spec import common, geo, listings, staff_profile, staff_tours, tours
+from portal.api.spec import (
+    common,
+    geo,
+    listings,
+    staff_capture,
+    staff_profile,
+    staff_prospects,
+    staff_tours,
+    tours,
+)
 
-SECTIONS = [listings, geo, tours, staff_profile, staff_tours]
+SECTIONS = [listings, geo, tours, staff_profile, staff_tours, staff_capture, staff_prospects]
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:

@@ -11,7 +11,9 @@ from portal.api.views import (  # noqa: E402, F401
     document,
     geo,
     listings,
+    staff_capture,
     staff_profile,
+    staff_prospects,
     staff_tours,
     tours,
 )

@@ -6,9 +6,11 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 from portal.staff.views import (  # noqa: E402, F401
     brief,
+    capture,
     home,
     members,
     profile,
+    prospects,
     tour_setup,
     tours,
     working_hours,
