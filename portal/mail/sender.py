@@ -1,0 +1,328 @@
+"""Deliver the outbox: claim due rows with a lease, send them over one connection, mark.
+
+Every path that sends mail comes here: the job scheduled after a commit
+(``portal.mail.delivery``), ``flask mail send`` / ``flask mail worker``, RQ jobs and the
+follow-ups worker. The guarantees:
+
+- **Never twice at once.** A batch is claimed by one conditional UPDATE (queued, or
+  "sending" with an expired lease → "sending" with this worker's id and a lease), with
+  ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; whatever two workers or a worker and a cron
+  run do at the same moment, a row is theirs or not.
+- **Nothing lost, at most one repeated.** Each message is marked (sent, retry, failed)
+  in its own commit right after the server's answer, before the next one goes. A
+  worker killed mid-batch leaves its rows "sending"; after the lease they are claimed
+  again, and only the one message that was on the wire when it died can go twice,
+  with the same Message-ID.
+- **Nothing marked sent that the server did not accept.** 4xx (or a server that cannot
+  be reached) → back to the queue with an exponential back-off; 5xx for the recipient
+  → failed, and the address on the do-not-contact list (``portal.mail.suppression``).
+
+The clock is a parameter: ``now`` decides what is due and when leases end; each
+message is dated ``now`` plus the time the run has taken so far.
+"""
+
+import logging
+import os
+import secrets
+import socket
+import time
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import sqlalchemy as sa
+from flask import current_app
+
+from portal.extensions import db
+from portal.mail.mime import build_message, envelope_sender, wire_bytes
+from portal.mail.smtp import PermanentFailure, ServerUnavailable, SmtpTransport, TemporaryFailure
+from portal.mail.suppression import suppress, suppressed_among
+from portal.models import OutboxEmail
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+# With the server unreachable the rest of a batch waits this long, untried.
+SERVER_DOWN_PAUSE = timedelta(minutes=1)
+DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_BATCH_SIZE = 100
+
+_FIELDS = (
+    OutboxEmail.id,
+    OutboxEmail.to_address,
+    OutboxEmail.to_normalised,
+    OutboxEmail.subject,
+    OutboxEmail.text_body,
+    OutboxEmail.html_body,
+    OutboxEmail.attachments,
+    OutboxEmail.headers,
+    OutboxEmail.message_id,
+    OutboxEmail.transactional,
+    OutboxEmail.attempts,
+)
+
+
+class Transport(Protocol):
+    def send(self, envelope_from: str, to: str, data: bytes) -> str:
+        """Hand one message to the server; raise ``TemporaryFailure``/``PermanentFailure``."""
+
+    def close(self) -> None: ...
+
+
+@dataclass
+class DeliveryReport:
+    """What one ``deliver_due`` run did."""
+
+    claimed: int = 0
+    sent: int = 0
+    retry: int = 0
+    failed: int = 0
+    suppressed: int = 0
+    lost_lease: int = 0  # marked by another worker after our lease ran out (logged)
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed try: 1, 2, 4, 8 … minutes, at most 6 h."""
+    return min(BACKOFF_BASE * 2 ** max(attempts - 1, 0), BACKOFF_CAP)
+
+
+def default_worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+
+
+def _due(now: datetime) -> sa.ColumnElement[bool]:
+    return sa.or_(
+        sa.and_(OutboxEmail.status == "queued", OutboxEmail.next_attempt_at <= now),
+        # Left by a worker that died (or hangs) after claiming: its lease is over.
+        sa.and_(
+            OutboxEmail.status == "sending",
+            sa.or_(OutboxEmail.lease_expires_at < now, OutboxEmail.lease_expires_at.is_(None)),
+        ),
+    )
+
+
+def backlog(now: datetime) -> int:
+    """How many messages are due and not yet sent (queued and due, or left by a crash):
+    staff see a warning when this piles up."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(OutboxEmail).where(_due(now)))
+
+
+def next_due_at() -> datetime | None:
+    """When the earliest queued message becomes due (for scheduling the next run)."""
+    return db.session.scalar(
+        sa.select(sa.func.min(OutboxEmail.next_attempt_at)).where(OutboxEmail.status == "queued")
+    )
+
+
+def claim_batch(now: datetime, *, worker_id: str, batch_size: int, lease: timedelta) -> list[int]:
+    """Take up to ``batch_size`` due rows for ``worker_id`` (commits); their ids.
+
+    One conditional UPDATE: the condition is checked again on every row it writes, so
+    a row another worker took in the meantime is left alone (SQLite serialises writers;
+    PostgreSQL re-checks the row after the other's commit and skips locked ones).
+    """
+    pick = (
+        sa.select(OutboxEmail.id)
+        .where(_due(now))
+        .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
+        .limit(batch_size)
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        pick = pick.with_for_update(skip_locked=True)
+    claimed = db.session.scalars(
+        sa.update(OutboxEmail)
+        .where(OutboxEmail.id.in_(pick.scalar_subquery()), _due(now))
+        .values(
+            status="sending",
+            claimed_by=worker_id,
+            claimed_at=now,
+            lease_expires_at=now + lease,
+            attempts=OutboxEmail.attempts + 1,
+        )
+        .returning(OutboxEmail.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    db.session.commit()
+    return sorted(claimed)
+
+
+def _mark(email_id: int, worker_id: str, **values) -> bool:
+    """Write the outcome of one claimed row, only while it is still ours; commits."""
+    result = db.session.execute(
+        sa.update(OutboxEmail)
+        .where(
+            OutboxEmail.id == email_id,
+            OutboxEmail.status == "sending",
+            OutboxEmail.claimed_by == worker_id,
+        )
+        .values(claimed_by=None, lease_expires_at=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if result.rowcount != 1:
+        log.warning("outbox email %s: lease lost before it could be marked %s", email_id, values)
+        return False
+    return True
+
+
+def _release(ids: list[int], worker_id: str, not_before: datetime) -> None:
+    """Give untried rows back to the queue (their claim did not count as an attempt)."""
+    if not ids:
+        return
+    db.session.execute(
+        sa.update(OutboxEmail)
+        .where(
+            OutboxEmail.id.in_(ids),
+            OutboxEmail.status == "sending",
+            OutboxEmail.claimed_by == worker_id,
+        )
+        .values(
+            status="queued",
+            claimed_by=None,
+            lease_expires_at=None,
+            attempts=OutboxEmail.attempts - 1,
+            next_attempt_at=not_before,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _renew(ids: list[int], worker_id: str, until: datetime) -> None:
+    db.session.execute(
+        sa.update(OutboxEmail)
+        .where(
+            OutboxEmail.id.in_(ids),
+            OutboxEmail.status == "sending",
+            OutboxEmail.claimed_by == worker_id,
+        )
+        .values(lease_expires_at=until)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+class _Run:
+    """One ``deliver_due`` call: its clock, worker id, transport and tally."""
+
+    def __init__(self, now, worker_id, lease, transport, from_address):
+        self.now, self.worker_id, self.lease = now, worker_id, lease
+        self.transport, self.from_address = transport, from_address
+        self.envelope_from = envelope_sender(from_address)
+        self.started = time.monotonic()
+        self.report = DeliveryReport()
+        self.blocked: set[str] = set()  # suppressed addresses met in this run
+
+    def clock(self) -> datetime:
+        return self.now + timedelta(seconds=time.monotonic() - self.started)
+
+    def batch(self, ids: list[int]) -> bool:
+        """Send the claimed rows ``ids`` in order; False when the server is unreachable."""
+        rows = db.session.execute(
+            sa.select(*_FIELDS).where(OutboxEmail.id.in_(ids)).order_by(OutboxEmail.id)
+        ).all()
+        db.session.commit()  # end the read: each mark below starts with its write
+        self.blocked |= suppressed_among(r.to_normalised for r in rows if not r.transactional)
+        db.session.commit()
+        renew_at = self.started + self.lease.total_seconds() / 2
+        for index, row in enumerate(rows):
+            if time.monotonic() > renew_at:  # a slow server: keep the rest of the batch ours
+                _renew([r.id for r in rows[index:]], self.worker_id, self.clock() + self.lease)
+                renew_at = time.monotonic() + self.lease.total_seconds() / 2
+            if not row.transactional and row.to_normalised in self.blocked:
+                self._outcome(row, "suppressed", status="suppressed", last_error="do-not-contact")
+                continue
+            if not self.send(row):
+                untried = [r.id for r in rows[index + 1 :]]
+                _release(untried, self.worker_id, self.now + SERVER_DOWN_PAUSE)
+                return False
+        return True
+
+    def send(self, row) -> bool:
+        moment = self.clock()
+        data = wire_bytes(build_message(row, from_address=self.from_address, sent_at=moment))
+        try:
+            self.transport.send(self.envelope_from, row.to_address, data)
+        except PermanentFailure as exc:
+            log.warning("outbox email %s refused for good: %s", row.id, exc.detail)
+            suppress(
+                row.to_address,
+                reason="rejected",
+                now=moment,
+                detail=exc.detail,
+                outbox_email_id=row.id,
+            )
+            self.blocked.add(row.to_normalised)
+            self._outcome(row, "failed", status="failed", last_error=exc.detail)
+        except TemporaryFailure as exc:
+            log.warning("outbox email %s not sent (try %s): %s", row.id, row.attempts, exc.detail)
+            if row.attempts >= MAX_ATTEMPTS:
+                self._outcome(row, "failed", status="failed", last_error=exc.detail)
+            else:
+                self._outcome(
+                    row,
+                    "retry",
+                    status="queued",
+                    last_error=exc.detail,
+                    next_attempt_at=self.now + backoff(row.attempts),
+                )
+            return not isinstance(exc, ServerUnavailable)
+        else:
+            self._outcome(row, "sent", status="sent", sent_at=moment, last_error=None)
+        return True
+
+    def _outcome(self, row, counter: str, **values) -> None:
+        if _mark(row.id, self.worker_id, **values):
+            setattr(self.report, counter, getattr(self.report, counter) + 1)
+        else:
+            self.report.lost_lease += 1
+
+
+def deliver_due(
+    now: datetime,
+    *,
+    worker_id: str | None = None,
+    batch_size: int | None = None,
+    lease: timedelta | None = None,
+    transport: Transport | None = None,
+    max_batches: int | None = None,
+) -> DeliveryReport:
+    """Send every message due at ``now``, batch after batch, over one connection.
+
+    A job or CLI boundary: it commits (after the claim and after every message).
+
+    :param worker_id: names this sender in the rows it holds (default: host, pid, random).
+    :param batch_size: rows claimed at a time (``MAIL_BATCH_SIZE``).
+    :param lease: how long claimed rows stay this worker's (``MAIL_LEASE_SECONDS``); a
+        slow batch renews it.
+    :param transport: the SMTP connection (default: ``MAIL_SMTP_*``). Without a transport
+        and without ``MAIL_SMTP_HOST`` nothing is sent: in development mail stays in the
+        outbox, readable at /dev/outbox.
+    :param max_batches: stop after this many batches (default: until nothing is due).
+    """
+    config = current_app.config
+    if transport is None and not config.get("MAIL_SMTP_HOST"):
+        return DeliveryReport()
+    worker_id = worker_id or default_worker_id()
+    batch_size = batch_size or int(config.get("MAIL_BATCH_SIZE") or DEFAULT_BATCH_SIZE)
+    lease = lease or timedelta(seconds=int(config.get("MAIL_LEASE_SECONDS") or 300))
+    own_transport = transport is None
+    transport = transport or SmtpTransport.from_config(config)
+    run = _Run(now, worker_id, lease, transport, config["MAIL_FROM"])
+    batches = 0
+    try:
+        while max_batches is None or batches < max_batches:
+            ids = claim_batch(run.clock(), worker_id=worker_id, batch_size=batch_size, lease=lease)
+            run.report.claimed += len(ids)
+            batches += 1
+            if not ids or not run.batch(ids) or len(ids) < batch_size:
+                break
+    finally:
+        if own_transport:
+            transport.close()
+    return run.report
