@@ -134,9 +134,12 @@ def claim_batch(now: datetime, *, worker_id: str, batch_size: int, lease: timede
     )
     if db.session.get_bind().dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
+    # A CTE is evaluated once; a LIMIT subquery inside IN may be re-scanned by PostgreSQL
+    # and then yield more rows than the limit.
+    picked = pick.cte("picked")
     claimed = db.session.scalars(
         sa.update(OutboxEmail)
-        .where(OutboxEmail.id.in_(pick.scalar_subquery()), _due(now))
+        .where(OutboxEmail.id.in_(sa.select(picked.c.id)), _due(now))
         .values(
             status="sending",
             claimed_by=worker_id,
@@ -300,7 +303,8 @@ def deliver_due(
     :param batch_size: rows claimed at a time (``MAIL_BATCH_SIZE``).
     :param lease: how long claimed rows stay this worker's (``MAIL_LEASE_SECONDS``); a
         slow batch renews it.
-    :param transport: the SMTP connection (default: ``MAIL_SMTP_*``). Without a transport
+    :param transport: the SMTP connection, closed at the end of the run (default: one to
+        ``MAIL_SMTP_*``). Without a transport
         and without ``MAIL_SMTP_HOST`` nothing is sent: in development mail stays in the
         outbox, readable at /dev/outbox.
     :param max_batches: stop after this many batches (default: until nothing is due).
@@ -311,7 +315,6 @@ def deliver_due(
     worker_id = worker_id or default_worker_id()
     batch_size = batch_size or int(config.get("MAIL_BATCH_SIZE") or DEFAULT_BATCH_SIZE)
     lease = lease or timedelta(seconds=int(config.get("MAIL_LEASE_SECONDS") or 300))
-    own_transport = transport is None
     transport = transport or SmtpTransport.from_config(config)
     run = _Run(now, worker_id, lease, transport, config["MAIL_FROM"])
     batches = 0
@@ -323,6 +326,5 @@ def deliver_due(
             if not ids or not run.batch(ids) or len(ids) < batch_size:
                 break
     finally:
-        if own_transport:
-            transport.close()
+        transport.close()
     return run.report
