@@ -110,5 +110,7 @@ def build_message(email, *, from_address: str, sent_at: datetime) -> Message:
 
 
 def wire_bytes(message: Message) -> bytes:
-    """The message as sent: CRLF line ends, as SMTP wants them."""
-    return message.as_bytes(policy=message.policy.clone(linesep="\r\n"))
+    """The message as sent: CRLF line ends, as SMTP wants them, and plain headers left
+    unfolded up to RFC 5322's 998 characters (a folded List-Unsubscribe URL trips up
+    some clients); encoded words fold on their own."""
+    return message.as_bytes(policy=message.policy.clone(linesep="\r\n", max_line_length=998))
