@@ -1,15 +1,18 @@
-"""Outbox delivery: a stored Message-ID, a sender's lease, and the do-not-contact list.
+"""Outbox delivery: a stored Message-ID, a sender's lease, the do-not-contact list, and
+an opaque key for each prospect's one-click unsubscribe link.
 
 Rows queued before this migration get a Message-ID made from their id and the domain
 of ``MAIL_FROM`` (``MAIL_MESSAGE_ID_DOMAIN`` when set), so they too keep one across
 retries. "suppressed" joins the statuses: a message never sent because its address is
-on the do-not-contact list.
+on the do-not-contact list. Every prospect gets a random unsubscribe key (links mailed
+before it, with the signed id, keep working).
 
 Revision ID: 79b69fa16efc
 Revises: f4527f20b1e8
 Create Date: 2026-12-01 11:58:05.126039
 
 """
+import secrets
 from email.utils import parseaddr
 
 from alembic import op
@@ -66,8 +69,25 @@ def upgrade():
         batch_op.alter_column('transactional', existing_type=sa.Boolean(), server_default=None)
         batch_op.create_unique_constraint(batch_op.f('uq_outbox_email_message_id'), ['message_id'])
 
+    with op.batch_alter_table('prospect', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('unsubscribe_key', sa.String(length=43), nullable=True))
+    connection = op.get_bind()
+    prospect = sa.table('prospect', sa.column('id', sa.Integer), sa.column('unsubscribe_key', sa.String))
+    for (prospect_id,) in connection.execute(sa.select(prospect.c.id)).all():
+        connection.execute(
+            prospect.update().where(prospect.c.id == prospect_id)
+            .values(unsubscribe_key=secrets.token_urlsafe(24))
+        )
+    with op.batch_alter_table('prospect', schema=None) as batch_op:
+        batch_op.alter_column('unsubscribe_key', existing_type=sa.String(length=43), nullable=False)
+        batch_op.create_unique_constraint(batch_op.f('uq_prospect_unsubscribe_key'), ['unsubscribe_key'])
+
 
 def downgrade():
+    with op.batch_alter_table('prospect', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_prospect_unsubscribe_key'), type_='unique')
+        batch_op.drop_column('unsubscribe_key')
+
     op.execute("UPDATE outbox_email SET status = 'failed' WHERE status = 'suppressed'")
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('uq_outbox_email_message_id'), type_='unique')

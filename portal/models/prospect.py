@@ -11,6 +11,7 @@ sign-in, to an anonymous visitor id; signing in (or booking with the same email)
 moves the visitor's rows over (``portal.prospects.visitor``).
 """
 
+import secrets
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -40,6 +41,10 @@ SIGNAL_KINDS = (
 _HAS_OWNER = "prospect_id IS NOT NULL OR visitor_id IS NOT NULL"
 
 
+def new_unsubscribe_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
 class Prospect(db.Model):
     __tablename__ = "prospect"
     __table_args__ = (sa.CheckConstraint(column_in("stage", LIFECYCLE_STAGES), name="stage_known"),)
@@ -58,6 +63,11 @@ class Prospect(db.Model):
     last_touch: Mapped[dict | None] = mapped_column(sa.JSON)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The opaque key of the prospect's one-click unsubscribe link (List-Unsubscribe): random,
+    # so the link reveals nothing about the account, and permanent, so old mail still works.
+    unsubscribe_key: Mapped[str] = mapped_column(
+        sa.String(43), unique=True, default=new_unsubscribe_key
+    )
 
     # Flask-Login: prospects share the login manager with staff, told apart by prefix.
     is_authenticated = True
