@@ -29,13 +29,13 @@ def is_suppressed(address: str) -> bool:
     )
 
 
-def suppressed_among(addresses: Iterable[str]) -> set[str]:
+def suppressed_among(addresses: Iterable[str], *, session=None) -> set[str]:
     """The normalised addresses of ``addresses`` that are suppressed (one query)."""
     wanted = {normalise_email(a) for a in addresses}
     if not wanted:
         return set()
     return set(
-        db.session.scalars(
+        (session or db.session).scalars(
             sa.select(MailSuppression.address).where(MailSuppression.address.in_(wanted))
         )
     )
@@ -53,6 +53,7 @@ def suppress(
     now: datetime,
     detail: str | None = None,
     outbox_email_id: int | None = None,
+    session=None,
 ) -> bool:
     """Put ``address`` on the list (flushes); False if it already was.
 
@@ -70,6 +71,7 @@ def suppress(
             "created_at": now,
         },
         ["address"],
+        session=session,
     )
 
 
