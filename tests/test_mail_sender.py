@@ -232,3 +232,16 @@ def test_the_configured_server_is_used_without_a_transport(app, mailbox):
     app.config.update(mailbox.config)
     assert deliver_due(utcnow()).sent == 3
     assert mailbox.connections == 1
+
+
+def test_a_row_no_message_can_be_built_from_fails_without_stopping_the_rest(app, mailbox):
+    """A broken row (a header with a line break) is failed with the reason; the next goes."""
+    broken, fine = _queue(2)
+    broken.headers = {"X-Note": "one\r\nBcc: everyone@example.com"}
+    db.session.commit()
+    report = deliver_due(utcnow(), transport=_transport(mailbox.config))
+    assert (report.failed, report.sent) == (1, 1)
+    stored = _row(broken.id)
+    assert stored.status == "failed"
+    assert "line break" in stored.last_error
+    assert mailbox.message_ids() == [fine.message_id]

@@ -286,7 +286,12 @@ class _Run:
 
     def send(self, row) -> bool:
         moment = self.clock()
-        data = wire_bytes(build_message(row, from_address=self.from_address, sent_at=moment))
+        try:
+            data = wire_bytes(build_message(row, from_address=self.from_address, sent_at=moment))
+        except Exception as exc:  # a row no message can be built from: never retried
+            log.exception("outbox email %s cannot be built", row.id)
+            self._outcome(row, "failed", status="failed", last_error=f"not built: {exc!r}"[:1000])
+            return True
         try:
             self.transport.send(self.envelope_from, row.to_address, data)
         except PermanentFailure as exc:
