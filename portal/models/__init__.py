@@ -11,7 +11,12 @@ from portal.models.geo import (
     TransitRoute,
 )
 from portal.models.media import MEDIA_KINDS, Media
-from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
+from portal.models.outbox import (
+    OUTBOX_STATUSES,
+    SUPPRESSION_REASONS,
+    MailSuppression,
+    OutboxEmail,
+)
 from portal.models.property import (
     INTERNET_TECHNOLOGIES,
     UNVERIFIED_INSTANT_MODES,
@@ -103,12 +108,15 @@ __all__ = [
     "UNVERIFIED_INSTANT_MODES",
     "MEDIA_KINDS",
     "OUTBOX_STATUSES",
+    "SUPPRESSION_REASONS",
     "ORIENTATIONS",
     "STAFF_ROLES",
     "UNIT_STATUSES",
     "InternetService",
     "Media",
     "OutboxEmail",
+    "MailSuppression",
+    "SUPPRESSION_REASONS",
     "Property",
     "Prospect",
     "ProspectNote",
