@@ -92,6 +92,13 @@ class Config:
     MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD")
     MAIL_SMTP_STARTTLS = os.environ.get("MAIL_SMTP_STARTTLS") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "Doorstep <hello@doorstep.example>")
+    # Follow-ups (README "Follow-ups"): caps per prospect across all plans, the SMS
+    # provider, and when staff pages warn that due messages pile up.
+    FOLLOWUPS_WEEKLY_CAP = int(os.environ.get("FOLLOWUPS_WEEKLY_CAP", "3"))
+    FOLLOWUPS_DAILY_CAP = int(os.environ.get("FOLLOWUPS_DAILY_CAP", "1"))
+    FOLLOWUPS_SMS_PROVIDER = os.environ.get("FOLLOWUPS_SMS_PROVIDER", "dev")
+    FOLLOWUPS_BACKLOG_WARNING = int(os.environ.get("FOLLOWUPS_BACKLOG_WARNING", "20"))
+    FOLLOWUPS_BACKLOG_MINUTES = int(os.environ.get("FOLLOWUPS_BACKLOG_MINUTES", "15"))
     # rq (needs REDIS_URL), thread (in-process) or sync (tests); default: rq if Redis is set.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
     DEV_OUTBOX = False

@@ -64,6 +64,7 @@ def queue_email(
     dedupe_key: str | None = None,
     transactional: bool = True,
     unsubscribe_url: str | None = None,
+    message_id: str | None = None,
 ) -> OutboxEmail:
     """Add an email to the outbox (flushes, does not commit).
 
@@ -72,6 +73,8 @@ def queue_email(
     :param transactional: False for a message the recipient did not ask for; it then
         needs ``unsubscribe_url`` (the recipient's one-click link), which becomes the
         ``List-Unsubscribe`` headers.
+    :param message_id: the ``Message-ID`` the caller fixed when it wrote its own row
+        (follow-ups), reused on every retry; None: one is made per outbox row.
     :raises ValueError: a non-transactional message without an unsubscribe link, or
         one whose text or HTML does not show that link.
     """
@@ -85,6 +88,8 @@ def queue_email(
     headers = dict(headers or {})
     if unsubscribe_url:
         headers |= unsubscribe_headers(unsubscribe_url)
+    if message_id:
+        headers["Message-ID"] = message_id
     if dedupe_key is not None:
         existing = db.session.scalar(
             sa.select(OutboxEmail).where(OutboxEmail.dedupe_key == dedupe_key)

@@ -40,8 +40,11 @@ class SmtpSender:
         message["To"] = email.to_address
         message["Subject"] = email.subject
         # Stable per outbox row, so a resend after a timeout is recognisable as the same mail.
-        message["Message-ID"] = make_msgid(idstring=f"outbox-{email.id}")
-        for name, value in (email.headers or {}).items():
+        headers = dict(email.headers or {})
+        message["Message-ID"] = headers.pop("Message-ID", None) or make_msgid(
+            idstring=f"outbox-{email.id}"
+        )
+        for name, value in headers.items():
             message[name] = value
         message.set_content(email.text_body)
         if email.html_body:

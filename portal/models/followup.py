@@ -90,8 +90,6 @@ class FollowupStep(db.Model):
     channel: Mapped[str] = mapped_column(sa.String(10), default="preferred")
     # A message that could not go out within this many days of its time is skipped.
     expires_after_days: Mapped[int] = mapped_column(default=7)
-    # The agent marking "replied" stops the plan before this step (a quiet close may go).
-    stop_on_reply: Mapped[bool] = mapped_column(default=True)
 
     plan: Mapped[FollowupPlan] = relationship(back_populates="steps")
 
@@ -155,6 +153,7 @@ class FollowupRun(db.Model):
     # message before it to finish).
     next_position: Mapped[int] = mapped_column(default=1)
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     plan: Mapped[FollowupPlan] = relationship()

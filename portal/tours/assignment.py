@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import PropertyAgent, SlotClaim, StaffUser, Tour
 from portal.prospects.tour_events import tour_completed
+from portal.tours.events import TourEvent, publish
 from portal.tours import claims, notices
 from portal.tours.address_check import confirm_address
 from portal.tours.booking import BookingError, TourClosed, record_status
@@ -112,4 +113,5 @@ def record_outcome(tour: Tour, outcome: str, *, now: datetime, actor: str) -> To
     record_status(tour, outcome, actor)
     if outcome == "completed":
         tour_completed(tour, now=now)
+    publish(TourEvent(outcome, tour, now, actor=actor))
     return tour

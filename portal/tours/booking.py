@@ -23,6 +23,7 @@ from portal.extensions import db
 from portal.models import Prospect, Tour, TourStatusChange, TourType, Unit
 from portal.prospects.records import find_or_create_prospect
 from portal.prospects.tour_events import tour_answers_given, tour_booked
+from portal.tours.events import TourEvent, publish
 from portal.tours import booking_limits, claims, notices, reminders, request_keys
 from portal.tours.address_check import owns_address
 from portal.tours.booking_limits import BookingLimits
@@ -303,8 +304,9 @@ def book_tour(
         request_keys.remember(request_key, tour)
     _hold(tour, slot, now)
     reminders.plan(tour, now, settings)
-    notices.queue(tour, "requested" if review else "confirmed")
     tour_booked(tour, now=now)
+    notices.queue(tour, "requested" if review else "confirmed")
+    publish(TourEvent("booked", tour, now, actor="prospect"))
     return tour, True
 
 
@@ -337,6 +339,7 @@ def reschedule_tour(
     record_status(tour, "requested" if tour.status == "requested" else "rescheduled", actor)
     reminders.plan(tour, now, settings)
     notices.queue(tour, "rescheduled")
+    publish(TourEvent("rescheduled", tour, now, actor=actor))
     return tour
 
 
@@ -350,6 +353,7 @@ def cancel_tour(
     record_status(tour, "cancelled_by_staff" if by == "staff" else "cancelled_by_prospect", actor)
     reminders.cancel(tour)
     notices.queue(tour, "cancelled")
+    publish(TourEvent("cancelled", tour, now, actor=actor))
     return tour
 
 
