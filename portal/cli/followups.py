@@ -37,18 +37,18 @@ def followups_run(once: bool, now_iso: str | None, interval: float) -> None:
         try:
             parse_now(now_iso)
         except ValueError as exc:
-            raise click.BadParameter(f"not an ISO-8601 moment: {now_iso}", param_hint="--now") from exc
+            message = f"not an ISO-8601 moment: {now_iso}"
+            raise click.BadParameter(message, param_hint="--now") from exc
     if once:
         _echo(run_pass(now_iso))
         return
     queued = backend(current_app) == "rq"
-    click.echo(
-        f"Follow-ups every {interval:g}s{' as RQ jobs' if queued else ''}; Ctrl-C stops."
-    )
+    click.echo(f"Follow-ups every {interval:g}s{' as RQ jobs' if queued else ''}; Ctrl-C stops.")
     # With --now the loop's clock starts at that moment and runs on from there.
     start, began = (parse_now(now_iso) if now_iso else None), time.monotonic()
     while True:
-        moment = (start + timedelta(seconds=time.monotonic() - began)).isoformat() if start else None
+        elapsed = timedelta(seconds=time.monotonic() - began)
+        moment = (start + elapsed).isoformat() if start else None
         if queued:
             run_later(JOB, moment)
         else:

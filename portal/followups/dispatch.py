@@ -116,8 +116,7 @@ def recent_sends(prospect_id: int, now: datetime) -> list[datetime]:
                 FollowupMessage.prospect_id == prospect_id,
                 FollowupMessage.status.in_(SENT_OR_HANDED),
                 FollowupMessage.channel != "phone",
-                FollowupMessage.outbox_email_id.is_not(None)
-                | (FollowupMessage.status == "sent"),
+                FollowupMessage.outbox_email_id.is_not(None) | (FollowupMessage.status == "sent"),
                 FollowupMessage.scheduled_for > now - timedelta(days=7),
                 FollowupMessage.scheduled_for <= now,
             )

@@ -7,6 +7,9 @@ from the same sources the listing pages use: the neighbourhood facts
 ``geo_facts_of``) and what the agent recorded on the tour (``TourCapture``). Nothing here
 retypes or recomputes a fact: it only names them.
 
+A part of a snippet in square brackets is optional: it is left out when one of its facts
+is not known (``[You liked {liked}.]`` before the agent recorded anything).
+
 ``validate_snippet`` is what the studio asks when a marketer saves a snippet: an unknown
 placeholder is refused then, never discovered at send time.
 """
@@ -51,7 +54,7 @@ PLACEHOLDERS: dict[str, str] = {
     "unit_number": "The home's number",
     "unit_rent": "The home's monthly rent, e.g. €1 250",
     "unit_available_from": "The day the home is available from",
-    "units_shown": "The homes shown on the tour (numbers)",
+    "units_shown": "The homes shown on the tour, e.g. 'homes A 3, B 12'",
     "liked": "What the prospect liked, as the agent recorded it",
     "objections": "Their concerns, as the agent recorded them",
     "fit_line": "The fit check's sentence for this message's topic",
@@ -87,6 +90,8 @@ def validate_snippet(text: str) -> list[str]:
     can correct it on the spot.
     """
     errors = []
+    if (text or "").count("[") != (text or "").count("]"):
+        errors.append("A square bracket is not closed: write optional parts as [ ... ].")
     stripped = _TOKEN.sub("", text or "")
     if "{" in stripped or "}" in stripped:
         errors.append("A brace is not closed: write placeholders as {name}.")
@@ -142,12 +147,17 @@ def collect_facts(subject: MessageSubject, settings: GeoSettings) -> dict[str, s
         facts["tour_day"] = long_date(tour.starts_at.date())
         if tour.agent is not None:
             facts["agent_name"] = tour.agent.name
+    if tour is not None and tour.unit is not None:
+        # What they saw, until the agent records more.
+        facts["units_shown"] = f"home {tour.unit.number}"
     if capture is not None:
         shown = db.session.scalars(
             sa.select(Unit.number).where(Unit.id.in_(capture.units_shown or [-1]))
         ).all()
         if shown:
-            facts["units_shown"] = ", ".join(sorted(shown))
+            facts["units_shown"] = ("homes " if len(shown) > 1 else "home ") + ", ".join(
+                sorted(shown)
+            )
         if capture.liked.strip():
             facts["liked"] = capture.liked.strip()
         if capture.objections:

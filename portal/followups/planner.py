@@ -139,7 +139,8 @@ def stop_runs(
         FollowupRun.prospect_id == prospect_id, FollowupRun.status == "active"
     )
     if keep_tour_id is not None:
-        runs = runs.where(sa.or_(FollowupRun.tour_id.is_(None), FollowupRun.tour_id != keep_tour_id))
+        other = sa.or_(FollowupRun.tour_id.is_(None), FollowupRun.tour_id != keep_tour_id)
+        runs = runs.where(other)
     ids = list(db.session.scalars(runs))
     if not ids:
         return 0
@@ -285,9 +286,7 @@ def _plan_batch(lo: int, hi: int, now: datetime) -> tuple[int, int]:
     db.session.execute(
         sa.update(FollowupRun)
         .where(waiting)
-        .values(
-            next_position=FollowupRun.next_position + 1, next_due_at=None, next_expires_at=None
-        )
+        .values(next_position=FollowupRun.next_position + 1, next_due_at=None, next_expires_at=None)
         .execution_options(synchronize_session=False)
     )
     return written, len(leaving)
@@ -346,7 +345,10 @@ def enrol_favourites(now: datetime, *, quiet_days: int = 2) -> int:
             sa.func.min(Unit.property_id).label("property_id"),
         )
         .join(Unit, Unit.id == Favourite.unit_id)
-        .where(Favourite.prospect_id.is_not(None), Favourite.created_at <= now - timedelta(days=quiet_days))
+        .where(
+            Favourite.prospect_id.is_not(None),
+            Favourite.created_at <= now - timedelta(days=quiet_days),
+        )
         .group_by(Favourite.prospect_id)
         .subquery()
     )
@@ -372,7 +374,9 @@ def enrol_favourites(now: datetime, *, quiet_days: int = 2) -> int:
                 FollowupRun.plan_id == plan_id, FollowupRun.prospect_id == prospect.id
             )
         )
-        if plan_id is not None and not already and enrol("favourites", prospect, property_id, now=now):
+        if plan_id is None or already:
+            continue
+        if enrol("favourites", prospect, property_id, now=now) is not None:
             started += 1
     return started
 
@@ -387,7 +391,8 @@ def on_tour_event(event: TourEvent) -> None:
     trigger = EVENT_PLANS.get(event.kind)
     if trigger is None:
         return
-    stop_runs(tour.prospect_id, f"tour {event.kind.replace('_', ' ')}", now=event.at, keep_tour_id=tour.id)
+    reason = f"tour {event.kind.replace('_', ' ')}"
+    stop_runs(tour.prospect_id, reason, now=event.at, keep_tour_id=tour.id)
     enrol(trigger, tour.prospect, tour.property_id, now=event.at, tour=tour)
 
 

@@ -5,6 +5,7 @@ The same snippet and the same facts always give the same subject, plain text and
 the facts hold. Nothing here reads the database or the clock.
 """
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,10 +28,23 @@ class RenderedFollowup:
     facts: tuple[tuple[str, str], ...]  # every (key, value) the message states
 
 
+_OPTIONAL = re.compile(r"\[([^\[\]]*)\]")
+
+
 def fill(template: str, facts: Mapping[str, str]) -> Filled:
-    """Replace each ``{key}`` by its fact; a key without a value is reported as missing."""
+    """Replace each ``{key}`` by its fact; a key without a value is reported as missing.
+
+    A part in square brackets is optional: ``[You liked {liked}.]`` is left out when
+    one of its facts is not known, and kept (without the brackets) when all are.
+    """
     used: dict[str, str] = {}
     missing: list[str] = []
+
+    def optional(match) -> str:
+        inner = match.group(1)
+        return inner if all(key in facts for key in _TOKEN.findall(inner)) else ""
+
+    template = _OPTIONAL.sub(optional, template)
 
     def value(match) -> str:
         key = match.group(1)

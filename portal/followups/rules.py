@@ -119,7 +119,8 @@ def next_allowed(
         if rules.paused_until is not None:
             local_day = moment.astimezone(rules.zone).date()
             if local_day <= rules.paused_until:
-                moment = datetime.combine(rules.paused_until + timedelta(days=1), time(0), rules.zone)
+                resume = rules.paused_until + timedelta(days=1)
+                moment = datetime.combine(resume, time(0), rules.zone)
                 held = held or "paused"
         if rules.pace == "weekly" and sent and moment < sent[-1] + WEEK:
             moment, held = sent[-1] + WEEK, held or "weekly pace"

@@ -1,4 +1,4 @@
-""""What to look at on your tour": the confirmation's section from the prospect's priorities.
+""" "What to look at on your tour": the confirmation's section from the prospect's priorities.
 
 The booking confirmation (``portal.tours.notices``) adds one line per top priority: the
 topic, the fit check's sentence for the booked home (the same facts the listing page

@@ -10,12 +10,16 @@ community (or the house default when ``property_id`` is NULL).
 """
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, column_in, utcnow
+
+if TYPE_CHECKING:
+    from portal.models.property import Property
 
 # What starts a plan (tour event kinds, plus favourites saved without any tour).
 FOLLOWUP_TRIGGERS = ("completed", "no_show", "cancelled", "favourites")
@@ -61,6 +65,8 @@ class FollowupPlan(db.Model):
     steps: Mapped[list["FollowupStep"]] = relationship(
         back_populates="plan", cascade="all, delete-orphan", order_by="FollowupStep.position"
     )
+    # Declared last: the name `property` would shadow the builtin decorator above it.
+    property: Mapped["Property"] = relationship()
 
 
 class FollowupStep(db.Model):

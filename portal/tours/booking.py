@@ -23,10 +23,10 @@ from portal.extensions import db
 from portal.models import Prospect, Tour, TourStatusChange, TourType, Unit
 from portal.prospects.records import find_or_create_prospect
 from portal.prospects.tour_events import tour_answers_given, tour_booked
-from portal.tours.events import TourEvent, publish
 from portal.tours import booking_limits, claims, notices, reminders, request_keys
 from portal.tours.address_check import owns_address
 from portal.tours.booking_limits import BookingLimits
+from portal.tours.events import TourEvent, publish
 from portal.tours.free_slots import rules_for, slots_by_day
 from portal.tours.manage_links import new_token
 from portal.tours.slots import Slot, bookable, candidate_starts, nearest
