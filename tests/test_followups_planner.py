@@ -22,7 +22,8 @@ def test_completed_tour_writes_the_recap_for_next_morning_in_the_property_zone(a
     assert recap.step.content == "recap"
     assert recap.status == "scheduled"
     assert recap.scheduled_for == datetime(2026, 11, 24, 7, 30, tzinfo=UTC)  # 09:30 EET
-    assert recap.message_id.startswith("<fu-") and recap.message_id.endswith(">")
+    assert recap.message_id.startswith("<fu-")
+    assert recap.message_id.endswith(">")
 
 
 def test_a_reviewed_community_puts_the_message_in_the_agents_queue(app):
@@ -121,6 +122,7 @@ def test_planning_writes_the_next_step_for_every_waiting_run_in_batches(app):
     planned = db.session.scalars(
         sa.select(FollowupMessage).where(FollowupMessage.step_id == second.id)
     ).all()
-    assert len(planned) == 7 and {m.scheduled_for for m in planned} == {moment}
+    assert len(planned) == 7
+    assert {m.scheduled_for for m in planned} == {moment}
     assert len({m.message_id for m in planned}) == 7
     assert {r.next_position for r in db.session.scalars(sa.select(FollowupRun))} == {3}
