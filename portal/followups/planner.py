@@ -391,8 +391,6 @@ def on_tour_event(event: TourEvent) -> None:
     trigger = EVENT_PLANS.get(event.kind)
     if trigger is None:
         return
-    reason = f"tour {event.kind.replace('_', ' ')}"
-    stop_runs(tour.prospect_id, reason, now=event.at, keep_tour_id=tour.id)
     enrol(trigger, tour.prospect, tour.property_id, now=event.at, tour=tour)
 
 
