@@ -96,11 +96,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from portal import templating
     from portal.destinations import templating as destinations_templating
+    from portal.followups import templating as followups_templating
     from portal.prospects import templating as prospects_templating
     from portal.tours import templating as tours_templating
 
     templating.register(app)
     destinations_templating.register(app)
+    followups_templating.register(app)
     prospects_templating.register(app)
     tours_templating.register(app)
 

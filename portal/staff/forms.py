@@ -7,9 +7,11 @@ from datetime import time
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     IntegerField,
     SelectField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -161,3 +163,20 @@ class UnverifiedInstantForm(BoundedForm):
 class HolidayForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=80)])
+
+
+class FollowupEditForm(BoundedForm):
+    """The agent's own words for a queued follow-up (sent exactly as written)."""
+
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField("Message", validators=[DataRequired(), Length(max=5000)])
+
+
+class FollowupRescheduleForm(BoundedForm):
+    when = DateTimeLocalField(
+        "New time (the community's time zone)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+
+
+class FollowupSkipForm(BoundedForm):
+    reason = StringField("Why skip it?", validators=[DataRequired(), Length(max=150)])

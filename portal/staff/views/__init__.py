@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-from portal.staff.views import home, tour_setup, tours, working_hours  # noqa: E402, F401
+from portal.staff.views import (  # noqa: E402, F401
+    followups,
+    home,
+    tour_setup,
+    tours,
+    working_hours,
+)
