@@ -12,7 +12,6 @@ from portal.prospects.contact_links import unsubscribe_url
 from portal.prospects.priorities import record_priorities
 from tests.factories import gen_prospect
 from tests.followups_helpers import (
-    TOUR_END,
     complete,
     context,
     gen_community,
