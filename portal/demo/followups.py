@@ -88,29 +88,29 @@ DEFAULT_SNIPPETS: dict[str, tuple[str, str]] = {
     "groceries": (
         "Groceries near {property_name}",
         "Hello {first_name},\n\nGroceries matter to you: {nearest_grocery} is "
-        "{nearest_grocery_minutes} minutes' walk from {property_name}, and "
+        "{nearest_grocery_minutes} min on foot from {property_name}, and "
         "{grocery_within_10_min} grocery shops are within 10 minutes.\n\n{listing_url}",
     ),
     "restaurants": (
         "Cafés and restaurants near {property_name}",
         "Hello {first_name},\n\n{nearest_restaurant} is {nearest_restaurant_minutes} "
-        "minutes' walk away[ and {nearest_cafe} {nearest_cafe_minutes} minutes]; "
+        "min on foot[ and {nearest_cafe} {nearest_cafe_minutes} min]; "
         "{restaurant_within_10_min} restaurants are within 10 minutes of {property_name}."
         "\n\n{listing_url}",
     ),
     "nightlife": (
         "Evenings out from {property_name}",
         "Hello {first_name},\n\n{fit_line} of {property_name}[; the nearest is "
-        "{nearest_bar}, {nearest_bar_minutes} minutes' walk].\n\n{listing_url}",
+        "{nearest_bar}, {nearest_bar_minutes} min on foot].\n\n{listing_url}",
     ),
     "parks": (
         "Green space near {property_name}",
-        "Hello {first_name},\n\n{nearest_park} is {nearest_park_minutes} minutes' walk "
+        "Hello {first_name},\n\n{nearest_park} is {nearest_park_minutes} min on foot "
         "from {property_name}.\n\n{listing_url}",
     ),
     "transit": (
         "Getting around from {property_name}",
-        "Hello {first_name},\n\nWithin 10 minutes' walk of {property_name}: "
+        "Hello {first_name},\n\nWithin 10 min on foot of {property_name}: "
         "{transit_lines}.\n\n{listing_url}",
     ),
     "walkability": (
