@@ -5,6 +5,7 @@ from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
 from portal.models.followup import (
     FOLLOWUP_TRIGGERS,
     MESSAGE_STATUSES,
+    SEND_MODES,
     STEP_CHANNELS,
     STEP_CONTENTS,
     FollowupMessage,
@@ -66,6 +67,7 @@ from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 __all__ = [
     "FOLLOWUP_TRIGGERS",
     "MESSAGE_STATUSES",
+    "SEND_MODES",
     "STEP_CHANNELS",
     "STEP_CONTENTS",
     "FollowupMessage",
