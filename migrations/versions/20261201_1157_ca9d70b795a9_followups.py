@@ -127,11 +127,8 @@ def upgrade():
     sa.CheckConstraint("status IN ('scheduled', 'awaiting_review', 'sending', 'sent', 'skipped', 'failed')", name=op.f('ck_followup_message_status_known')),
     sa.ForeignKeyConstraint(['approved_by'], ['staff_user.id'], name=op.f('fk_followup_message_approved_by_staff_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['outbox_email_id'], ['outbox_email.id'], name=op.f('fk_followup_message_outbox_email_id_outbox_email'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['plan_id'], ['followup_plan.id'], name=op.f('fk_followup_message_plan_id_followup_plan'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['prospect_id'], ['prospect.id'], name=op.f('fk_followup_message_prospect_id_prospect'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['run_id'], ['followup_run.id'], name=op.f('fk_followup_message_run_id_followup_run'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['step_id'], ['followup_step.id'], name=op.f('fk_followup_message_step_id_followup_step'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['tour_id'], ['tour.id'], name=op.f('fk_followup_message_tour_id_tour'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_followup_message')),
     sa.UniqueConstraint('message_id', name=op.f('uq_followup_message_message_id')),
     sa.UniqueConstraint('run_id', 'position', name='uq_followup_message_step')

@@ -176,14 +176,17 @@ def advance(message: FollowupMessage, finished_at: datetime) -> None:
 
 
 def _stop_condition() -> sa.ColumnElement[bool]:
-    """Prospects who left every plan: a final stage, erased, or unsubscribed."""
-    unsubscribed = sa.select(ContactPreference.prospect_id).where(
-        ContactPreference.unsubscribed_at.is_not(None)
+    """Prospects who left every plan: a final stage, erased, or unsubscribed (correlated on
+    the run's prospect, so a batch reads only its own prospects by primary key)."""
+    left = sa.exists().where(
+        Prospect.id == FollowupRun.prospect_id,
+        sa.or_(Prospect.stage.in_(STOP_STAGES), Prospect.erased_at.is_not(None)),
     )
-    left = sa.select(Prospect.id).where(
-        sa.or_(Prospect.stage.in_(STOP_STAGES), Prospect.erased_at.is_not(None))
+    unsubscribed = sa.exists().where(
+        ContactPreference.prospect_id == FollowupRun.prospect_id,
+        ContactPreference.unsubscribed_at.is_not(None),
     )
-    return sa.or_(FollowupRun.prospect_id.in_(left), FollowupRun.prospect_id.in_(unsubscribed))
+    return sa.or_(left, unsubscribed)
 
 
 def _stop_reason() -> sa.ColumnElement[str]:

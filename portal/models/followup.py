@@ -182,9 +182,11 @@ class FollowupMessage(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("followup_run.id", ondelete="CASCADE"))
-    prospect_id: Mapped[int] = mapped_column(sa.ForeignKey("prospect.id", ondelete="CASCADE"))
-    tour_id: Mapped[int | None] = mapped_column(sa.ForeignKey("tour.id", ondelete="CASCADE"))
-    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("followup_plan.id", ondelete="CASCADE"))
+    # Copies of the run's, so the caps and the queue read one table; the run's foreign keys
+    # guard them (and cascade), which keeps the planner's bulk INSERT to two key checks.
+    prospect_id: Mapped[int]
+    tour_id: Mapped[int | None]
+    plan_id: Mapped[int]
     step_id: Mapped[int] = mapped_column(sa.ForeignKey("followup_step.id", ondelete="CASCADE"))
     position: Mapped[int]
     channel: Mapped[str] = mapped_column(sa.String(8), default="email")
@@ -215,4 +217,6 @@ class FollowupMessage(db.Model):
 
     run: Mapped[FollowupRun] = relationship()
     step: Mapped[FollowupStep] = relationship()
-    plan: Mapped[FollowupPlan] = relationship()
+    plan: Mapped[FollowupPlan] = relationship(
+        primaryjoin="FollowupPlan.id == foreign(FollowupMessage.plan_id)", viewonly=True
+    )
