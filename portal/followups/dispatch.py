@@ -227,7 +227,8 @@ def _deliver(
         kind="followup",
         transactional=False,
         unsubscribe_url=unsubscribe_url(prospect, secret_key=ctx.secret_key),
-        dedupe_key=f"followup:{message.id}",
+        # The Message-ID is unique for ever (ids of deleted rows can come back).
+        dedupe_key=f"followup:{message.message_id}",
         message_id=message.message_id,
     )
     message.outbox_email_id = email.id
