@@ -1,7 +1,7 @@
 """Follow-ups: per-property plans and steps, snippets, runs and planned messages; marketing consent.
 
 Revision ID: ca9d70b795a9
-Revises: f4527f20b1e8
+Revises: 0b4bb28cc1fc
 Create Date: 2026-12-01 11:57:57.161275
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'ca9d70b795a9'
-down_revision = 'f4527f20b1e8'
+down_revision = '0b4bb28cc1fc'
 branch_labels = None
 depends_on = None
 

@@ -45,7 +45,14 @@ from portal.models.prospect import (
     PriorityVersion,
     Prospect,
 )
-from portal.models.staff import STAFF_ROLES, AgentHours, AgentOverride, PropertyAgent, StaffUser
+from portal.models.staff import (
+    STAFF_ROLES,
+    AgentHours,
+    AgentOverride,
+    PropertyAgent,
+    StaffApiToken,
+    StaffUser,
+)
 from portal.models.tour import (
     ACTIVE_STATUSES,
     GRID_MINUTES,
@@ -126,6 +133,7 @@ __all__ = [
     "OutboxEmail",
     "Property",
     "Prospect",
+    "StaffApiToken",
     "StaffUser",
     "Unit",
 ]

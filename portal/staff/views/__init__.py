@@ -1,4 +1,4 @@
-"""The staff blueprint, one module per page: home, tours, working_hours, tour_setup."""
+"""The staff blueprint, one module per page: home, tours, working_hours, tour_setup, profile."""
 
 from flask import Blueprint
 
@@ -7,6 +7,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 from portal.staff.views import (  # noqa: E402, F401
     followups,
     home,
+    profile,
     tour_setup,
     tours,
     working_hours,
