@@ -165,7 +165,6 @@ class HolidayForm(BoundedForm):
     name = StringField("Name", validators=[Optional(), Length(max=80)])
 
 
-<<<<<<< HEAD
 class FollowupEditForm(BoundedForm):
     """The agent's own words for a queued follow-up (sent exactly as written)."""
 
@@ -181,7 +180,8 @@ class FollowupRescheduleForm(BoundedForm):
 
 class FollowupSkipForm(BoundedForm):
     reason = StringField("Why skip it?", validators=[DataRequired(), Length(max=150)])
-=======
+
+
 class ApiTokenForm(BoundedForm):
     """A new staff API token: what it is for and, optionally, when it stops working."""
 
@@ -191,4 +191,3 @@ class ApiTokenForm(BoundedForm):
         validators=[Optional(), NumberRange(min=1, max=3650)],
         description="Leave empty for a token that works until you revoke it.",
     )
->>>>>>> main
