@@ -126,3 +126,18 @@ def test_planning_writes_the_next_step_for_every_waiting_run_in_batches(app):
     assert {m.scheduled_for for m in planned} == {moment}
     assert len({m.message_id for m in planned}) == 7
     assert {r.next_position for r in db.session.scalars(sa.select(FollowupRun))} == {3}
+
+
+def test_erasure_deletes_the_prospects_follow_ups_and_stops_every_plan(app):
+    """Deleting my data removes planned and sent follow-ups; nothing more is planned."""
+    from portal.prospects.my_data import collect_my_data, erase_prospect
+
+    _, unit, tour_type = gen_community()
+    prospect = gen_prospect()
+    complete(gen_tour(tour_type, prospect, unit=unit))
+    upcoming = gen_tour(tour_type, prospect, unit=unit, starts_at=TOUR_END + timedelta(days=5))
+    assert upcoming.is_active
+    assert collect_my_data(prospect)["followups"][0]["plan"] == "After a tour"
+    erase_prospect(prospect, now=TOUR_END + timedelta(hours=1))
+    assert messages_of(prospect) == []
+    assert db.session.scalar(sa.select(sa.func.count(FollowupRun.id))) == 0
