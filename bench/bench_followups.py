@@ -169,7 +169,8 @@ def planning() -> dict:
         "seconds": elapsed,
         "prospects/s": rate,
         "floor /s": PLANNING_FLOOR,
-        "passes": rate >= PLANNING_FLOOR and counts["written"] == PROSPECTS,
+        "reported written": counts["written"],
+        "passes": rate >= PLANNING_FLOOR and written == PROSPECTS,
     }
 
 

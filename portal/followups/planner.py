@@ -258,7 +258,16 @@ def _insert_next_messages(lo: int, hi: int, now: datetime, salt: str) -> int:
         "created_at",
     ]
     result = db.session.execute(sa.insert(FollowupMessage).from_select(columns, select))
-    return result.rowcount or 0
+    if result.rowcount is not None and result.rowcount >= 0:
+        return result.rowcount
+    # Some drivers do not report the rows of an INSERT ... SELECT: count what it wrote.
+    return db.session.scalar(
+        sa.select(sa.func.count(FollowupMessage.id)).where(
+            FollowupMessage.run_id >= lo,
+            FollowupMessage.run_id < hi,
+            FollowupMessage.created_at == now,
+        )
+    )
 
 
 def _plan_batch(lo: int, hi: int, now: datetime) -> tuple[int, int]:
