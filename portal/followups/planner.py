@@ -260,13 +260,17 @@ def _insert_next_messages(lo: int, hi: int, now: datetime, salt: str) -> int:
     result = db.session.execute(sa.insert(FollowupMessage).from_select(columns, select))
     if result.rowcount is not None and result.rowcount >= 0:
         return result.rowcount
-    # Some drivers do not report the rows of an INSERT ... SELECT: count what it wrote.
+    # Some drivers do not report the rows of an INSERT ... SELECT: count what it wrote (the
+    # runs are not advanced yet, so their next position is the step just written).
     return db.session.scalar(
-        sa.select(sa.func.count(FollowupMessage.id)).where(
-            FollowupMessage.run_id >= lo,
-            FollowupMessage.run_id < hi,
-            FollowupMessage.created_at == now,
+        sa.select(sa.func.count(FollowupMessage.id))
+        .join(
+            run,
+            sa.and_(
+                run.id == FollowupMessage.run_id, run.next_position == FollowupMessage.position
+            ),
         )
+        .where(run.id >= lo, run.id < hi, run.status == "active", run.next_due_at.is_not(None))
     )
 
 
