@@ -141,3 +141,40 @@ def test_erasure_deletes_the_prospects_follow_ups_and_stops_every_plan(app):
     erase_prospect(prospect, now=TOUR_END + timedelta(hours=1))
     assert messages_of(prospect) == []
     assert db.session.scalar(sa.select(sa.func.count(FollowupRun.id))) == 0
+
+
+def test_favourites_without_a_tour_start_a_plan_only_with_marketing_consent(app):
+    """Saved homes and no tour: the favourites plan starts for consenting prospects only."""
+    from portal.followups.planner import enrol_favourites
+    from portal.models import ContactPreference, Favourite
+
+    _, unit, tour_type = gen_community()
+    consenting, silent, toured = gen_prospect(), gen_prospect(), gen_prospect()
+    saved_at = TOUR_END - timedelta(days=3)
+    for prospect in (consenting, silent, toured):
+        db.session.add(Favourite(prospect_id=prospect.id, unit_id=unit.id, created_at=saved_at))
+    for prospect in (consenting, toured):
+        db.session.add(ContactPreference(prospect_id=prospect.id, marketing_consent_at=saved_at))
+    gen_tour(tour_type, toured, unit=unit)
+    db.session.flush()
+    assert enrol_favourites(TOUR_END) == 1
+    [offer] = messages_of(consenting)
+    assert offer.step.content == "favourites"
+    assert messages_of(silent) == []
+    assert messages_of(toured) == []
+    assert enrol_favourites(TOUR_END + timedelta(days=1)) == 0  # once
+
+
+def test_the_contact_page_gives_and_withdraws_marketing_consent(client, app, fixed_clock):
+    """The checkbox on /me/contact stores the consent's time, and clears it."""
+    from portal.models import ContactPreference
+    from tests.prospect_session import sign_in
+
+    prospect = sign_in(client, "consent@example.com")
+    data = {"channel": "email", "pace": "any", "marketing_consent": "y"}
+    assert client.post("/me/contact", data=data).status_code == 303
+    assert db.session.get(ContactPreference, prospect.id).marketing_consent_at is not None
+    del data["marketing_consent"]
+    client.post("/me/contact", data=data)
+    db.session.expire_all()
+    assert db.session.get(ContactPreference, prospect.id).marketing_consent_at is None
