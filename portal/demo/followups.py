@@ -6,10 +6,13 @@ accepts (``validate_snippet``), and lean on the fit check's own sentence (``{fit
 so every number comes from the listing's facts.
 """
 
-from datetime import time
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from portal.demo.tours import DEMO_AGENT_EMAIL
 from portal.extensions import db
 from portal.followups.placeholders import validate_snippet
 from portal.models import (
@@ -18,7 +21,15 @@ from portal.models import (
     FollowupSnippet,
     FollowupStep,
     Property,
+    Prospect,
+    StaffUser,
+    Tour,
+    TourType,
+    Unit,
 )
+from portal.tours.assignment import record_outcome
+from portal.tours.booking import record_status
+from portal.tours.manage_links import new_token
 
 # trigger -> (plan name, [(content, topic_rank, delay_days, send_at, expires_after_days)])
 DEFAULT_PLANS: dict[str, tuple[str, list[tuple]]] = {
@@ -212,4 +223,65 @@ def load_demo_followups() -> int:
     for index, prop in enumerate(props):
         mode = "review" if index == REVIEWED_COMMUNITY_INDEX else "auto"
         added += install_followups(prop, mode)
+    return added
+
+
+# Demo tours that show follow-ups at work: one completed yesterday afternoon (its plan
+# runs, the recap is due this morning) and one today at 10:00 for the agent to mark
+# completed on /staff/tours (then the plan appears on the prospect's follow-up page).
+DEMO_TOURS = (
+    ("sara.demo@example.com", 1, -1, time(15)),  # (prospect, community index, day, local time)
+    ("jonas.demo@example.com", 0, 0, time(10)),
+)
+
+
+def load_demo_followup_tours(today: date) -> int:
+    """Add the demo tours of ``DEMO_TOURS`` that are missing (flushes); returns how many."""
+    props = db.session.scalars(sa.select(Property).order_by(Property.id)).all()
+    agent = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == DEMO_AGENT_EMAIL))
+    added = 0
+    for email, index, day, at in DEMO_TOURS:
+        prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
+        if prospect is None or index >= len(props):
+            continue
+        if db.session.scalar(sa.select(Tour.id).where(Tour.prospect_id == prospect.id)):
+            continue
+        prop = props[index]
+        tour_type = db.session.scalar(
+            sa.select(TourType).where(TourType.property_id == prop.id, TourType.kind == "guided")
+        )
+        unit = db.session.scalar(
+            sa.select(Unit)
+            .where(Unit.property_id == prop.id, Unit.status == "available")
+            .order_by(Unit.rent_eur, Unit.id)
+            .limit(1)
+        )
+        if tour_type is None or unit is None:
+            continue
+        zone = ZoneInfo(prop.time_zone)
+        starts = datetime.combine(today + timedelta(days=day), at, zone).astimezone(UTC)
+        tour = Tour(
+            token=new_token(),
+            uid=f"{uuid.uuid4().hex}@doorstep",
+            property_id=prop.id,
+            tour_type=tour_type,
+            unit_id=unit.id,
+            agent_id=agent.id if agent else None,
+            prospect=prospect,
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=tour_type.duration_minutes),
+            status="confirmed",
+            name=prospect.name,
+            email=prospect.email,
+            email_confirmed_at=starts - timedelta(days=2),
+            contact_channel="email",
+            created_at=starts - timedelta(days=2),
+        )
+        db.session.add(tour)
+        record_status(tour, "confirmed", "prospect")
+        db.session.flush()
+        if day < 0:
+            record_outcome(tour, "completed", now=tour.ends_at, actor="staff:demo")
+        added += 1
+    db.session.flush()
     return added

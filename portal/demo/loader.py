@@ -16,7 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.auth.services import create_staff
-from portal.demo.followups import load_demo_followups
+from portal.demo.followups import load_demo_followup_tours, load_demo_followups
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
@@ -95,7 +95,7 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
     report.prospects = load_demo_prospects(today)
     db.session.flush()
     report.tour_setup = load_tour_setup()
-    report.followups = load_demo_followups()
+    report.followups = load_demo_followups() + load_demo_followup_tours(today)
     return report
 
 
