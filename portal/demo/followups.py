@@ -27,6 +27,8 @@ from portal.models import (
     TourType,
     Unit,
 )
+from portal.prospects.priorities import record_priorities
+from portal.prospects.records import find_or_create_prospect
 from portal.tours.assignment import record_outcome
 from portal.tours.booking import record_status
 from portal.tours.manage_links import new_token
@@ -226,13 +228,20 @@ def load_demo_followups() -> int:
     return added
 
 
-# Demo tours that show follow-ups at work: one completed yesterday afternoon (its plan
-# runs, the recap is due this morning) and one today at 10:00 for the agent to mark
-# completed on /staff/tours (then the plan appears on the prospect's follow-up page).
-DEMO_TOURS = (
-    ("sara.demo@example.com", 1, -1, time(15)),  # (prospect, community index, day, local time)
-    ("jonas.demo@example.com", 0, 0, time(10)),
-)
+# A demo prospect whose tour yesterday afternoon was completed: the plan runs (the recap is
+# due this morning). The agent's tours of today (``portal.demo.staff_day``) show the other
+# half: completing one on the staff pages starts its plan.
+DEMO_TOURED = {
+    "email": "olli.demo@example.com",
+    "name": "Olli Demo",
+    "priorities": {
+        "importance": {"internet": "must_have", "parks": "important", "transit": "nice"}
+    },
+    "community_index": 1,
+    "day": -1,
+    "at": time(15),
+}
+DEMO_TOURS = (DEMO_TOURED,)
 
 
 def load_demo_followup_tours(today: date) -> int:
@@ -240,12 +249,17 @@ def load_demo_followup_tours(today: date) -> int:
     props = db.session.scalars(sa.select(Property).order_by(Property.id)).all()
     agent = db.session.scalar(sa.select(StaffUser).where(StaffUser.email == DEMO_AGENT_EMAIL))
     added = 0
-    for email, index, day, at in DEMO_TOURS:
-        prospect = db.session.scalar(sa.select(Prospect).where(Prospect.email == email))
-        if prospect is None or index >= len(props):
+    for spec in DEMO_TOURS:
+        index, day, at = spec["community_index"], spec["day"], spec["at"]
+        if index >= len(props):
             continue
-        if db.session.scalar(sa.select(Tour.id).where(Tour.prospect_id == prospect.id)):
+        if db.session.scalar(sa.select(Prospect.id).where(Prospect.email == spec["email"])):
             continue
+        starts = datetime.combine(today + timedelta(days=day), at, ZoneInfo(props[index].time_zone))
+        prospect = find_or_create_prospect(
+            spec["email"], name=spec["name"], now=starts - timedelta(days=3), confirmed=True
+        )
+        record_priorities(spec["priorities"], source="prospect", prospect=prospect)
         prop = props[index]
         tour_type = db.session.scalar(
             sa.select(TourType).where(TourType.property_id == prop.id, TourType.kind == "guided")
@@ -258,8 +272,7 @@ def load_demo_followup_tours(today: date) -> int:
         )
         if tour_type is None or unit is None:
             continue
-        zone = ZoneInfo(prop.time_zone)
-        starts = datetime.combine(today + timedelta(days=day), at, zone).astimezone(UTC)
+        starts = starts.astimezone(UTC)
         tour = Tour(
             token=new_token(),
             uid=f"{uuid.uuid4().hex}@doorstep",

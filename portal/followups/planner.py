@@ -104,6 +104,8 @@ def enrol(
     )
     if plan is None or not plan.steps or prospect.erased_at is not None:
         return None
+    if prospect.stage in STOP_STAGES:  # the capture said "apply" or "lost": nothing to send
+        return None
     existing = db.session.scalar(
         sa.select(FollowupRun).where(
             FollowupRun.plan_id == plan.id,

@@ -191,3 +191,9 @@ class ApiTokenForm(BoundedForm):
         validators=[Optional(), NumberRange(min=1, max=3650)],
         description="Leave empty for a token that works until you revoke it.",
     )
+
+
+class MemberForm(BoundedForm):
+    """Add an agent to a property; the choices are the active agents not yet members."""
+
+    staff_id = SelectField("Agent", coerce=int, validate_choice=True, choices=[])

@@ -4,9 +4,17 @@ Each section module exposes ``PATHS`` and ``SCHEMAS``; add a new area to ``SECTI
 Tests validate real responses against the assembled document.
 """
 
-from portal.api.spec import common, geo, listings, staff_followups, staff_profile, tours
+from portal.api.spec import (
+    common,
+    geo,
+    listings,
+    staff_followups,
+    staff_profile,
+    staff_tours,
+    tours,
+)
 
-SECTIONS = [listings, geo, tours, staff_profile, staff_followups]
+SECTIONS = [listings, geo, tours, staff_profile, staff_tours, staff_followups]
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:

@@ -13,5 +13,6 @@ from portal.api.views import (  # noqa: E402, F401
     listings,
     staff_followups,
     staff_profile,
+    staff_tours,
     tours,
 )
