@@ -62,48 +62,52 @@ def _back(prospect: Prospect):
     return redirect(url_for("staff.followups", prospect_id=prospect.id), 303)
 
 
-@bp.get("/prospects/<int:prospect_id>/followups")
-@roles_required("agent")
-def followups(prospect_id: int):
-    """The prospect's queue (previews exactly as they would go now), sent and skipped."""
-    prospect = _prospect_or_404(prospect_id)
+def _queue_page(prospect: Prospect, status: int = 200, error: str | None = None):
     entries = review.queue_of(
         prospect.id, geo_settings(), secret_key=current_app.config["SECRET_KEY"]
     )
     modes = {e.message.plan.property_id: send_mode(e.message.plan.property_id) for e in entries}
-    return render_template(
-        "staff/followups.html",
-        prospect=prospect,
-        entries=entries,
-        modes=modes,
-        form=EmptyForm(),
-        edit_form=FollowupEditForm(formdata=None),
-        reschedule_form=FollowupRescheduleForm(formdata=None),
-        skip_form=FollowupSkipForm(formdata=None),
+    return (
+        render_template(
+            "staff/followups.html",
+            prospect=prospect,
+            entries=entries,
+            modes=modes,
+            error=error,
+            form=EmptyForm(),
+            edit_form=FollowupEditForm(formdata=None),
+            reschedule_form=FollowupRescheduleForm(formdata=None),
+            skip_form=FollowupSkipForm(formdata=None),
+        ),
+        status,
     )
 
 
+@bp.get("/prospects/<int:prospect_id>/followups")
+@roles_required("agent")
+def followups(prospect_id: int):
+    """The prospect's queue (previews exactly as they would go now), sent and skipped."""
+    return _queue_page(_prospect_or_404(prospect_id))
+
+
 def _change(prospect_id: int, message_id: int, form, action, done: str):
+    """Validate, apply one review action and commit; errors re-render the queue (422)."""
     prospect = _prospect_or_404(prospect_id)
     message = _message_or_404(prospect, message_id)
     if not form.validate():
-        errors = "; ".join(
-            f"{form[name].label.text}: {', '.join(e)}"
-            for name, e in form.errors.items()
-            if name != "csrf_token"
-        )
         if "csrf_token" in form.errors:
-            errors = "The form expired; reload the page and try again."
-        flash(errors or "Check the form and try again.", "error")
-        return _back(prospect)
+            return _queue_page(prospect, 400, "The form expired; reload the page and try again.")
+        errors = "; ".join(
+            f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()
+        )
+        return _queue_page(prospect, 422, errors)
     try:
         action(message, form)
     except review.NotChangeable as exc:
         db.session.rollback()
-        flash(exc.message, "error")
-    else:
-        db.session.commit()
-        flash(done, "success")
+        return _queue_page(prospect, 409, exc.message)
+    db.session.commit()
+    flash(done, "success")
     return _back(prospect)
 
 
