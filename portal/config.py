@@ -105,6 +105,13 @@ class Config:
     MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))
     # Staff see a warning when more due messages than this wait (SMTP down or too slow).
     MAIL_BACKLOG_WARNING = int(os.environ.get("MAIL_BACKLOG_WARNING", "50"))
+    # Follow-ups (README "Follow-ups"): caps per prospect across all plans, the SMS
+    # provider, and when staff pages warn that due messages pile up.
+    FOLLOWUPS_WEEKLY_CAP = int(os.environ.get("FOLLOWUPS_WEEKLY_CAP", "3"))
+    FOLLOWUPS_DAILY_CAP = int(os.environ.get("FOLLOWUPS_DAILY_CAP", "1"))
+    FOLLOWUPS_SMS_PROVIDER = os.environ.get("FOLLOWUPS_SMS_PROVIDER", "dev")
+    FOLLOWUPS_BACKLOG_WARNING = int(os.environ.get("FOLLOWUPS_BACKLOG_WARNING", "20"))
+    FOLLOWUPS_BACKLOG_MINUTES = int(os.environ.get("FOLLOWUPS_BACKLOG_MINUTES", "15"))
     # rq (needs REDIS_URL), thread (in-process) or sync (tests); default: rq if Redis is set.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
     DEV_OUTBOX = False

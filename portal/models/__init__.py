@@ -2,6 +2,19 @@
 
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
+from portal.models.followup import (
+    FOLLOWUP_TRIGGERS,
+    MESSAGE_STATUSES,
+    SEND_MODES,
+    STEP_CHANNELS,
+    STEP_CONTENTS,
+    FollowupMessage,
+    FollowupPlan,
+    FollowupRun,
+    FollowupSettings,
+    FollowupSnippet,
+    FollowupStep,
+)
 from portal.models.geo import (
     BuildingAccess,
     GeoAddress,
@@ -66,6 +79,17 @@ from portal.models.tour import (
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "FOLLOWUP_TRIGGERS",
+    "MESSAGE_STATUSES",
+    "SEND_MODES",
+    "STEP_CHANNELS",
+    "STEP_CONTENTS",
+    "FollowupMessage",
+    "FollowupPlan",
+    "FollowupRun",
+    "FollowupSettings",
+    "FollowupSnippet",
+    "FollowupStep",
     "NEXT_STEPS",
     "OBJECTIONS",
     "TourCapture",

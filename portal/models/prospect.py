@@ -130,6 +130,9 @@ class ContactPreference(db.Model):
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Helsinki")
     paused_until: Mapped[date | None]
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When they agreed to hear about homes they saved without booking a tour (follow-ups
+    # on favourites go only to prospects who did).
+    marketing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

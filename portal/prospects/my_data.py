@@ -12,6 +12,7 @@ import sqlalchemy as sa
 
 from portal.destinations import my_data as destinations_data
 from portal.extensions import db
+from portal.followups import my_data as followups_data
 from portal.mail import my_data as mail_data
 from portal.mail.outbox import addressed_to
 from portal.models import (
@@ -37,6 +38,7 @@ AREAS = (
     ("tours", tours_data),
     ("commute_destinations", destinations_data),
     ("do_not_contact", mail_data),
+    ("followups", followups_data),
 )
 
 

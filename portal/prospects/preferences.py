@@ -52,8 +52,14 @@ def update_preferences(
     paused_until: date | None = None,
     time_zone: str = "Europe/Helsinki",
     today: date | None = None,
+    marketing_consent: bool | None = None,
+    now: datetime | None = None,
 ) -> ContactPreference:
-    """Save the prospect's choices (flushes); saving also lifts an unsubscribe."""
+    """Save the prospect's choices (flushes); saving also lifts an unsubscribe.
+
+    :param marketing_consent: True/False gives or withdraws the consent to messages about
+        saved homes before any tour (the follow-ups' favourites plan); None keeps it.
+    """
     errors = {}
     if channel not in CONTACT_CHANNELS:
         errors["channel"] = f"must be one of {', '.join(CONTACT_CHANNELS)}"
@@ -81,6 +87,10 @@ def update_preferences(
     prefs.quiet_from, prefs.quiet_until = quiet_from, quiet_until
     prefs.paused_until, prefs.time_zone = paused_until, time_zone
     prefs.unsubscribed_at = None
+    if marketing_consent is False:
+        prefs.marketing_consent_at = None
+    elif marketing_consent and prefs.marketing_consent_at is None:
+        prefs.marketing_consent_at = now or utcnow()
     db.session.flush()
     return prefs
 

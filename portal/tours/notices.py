@@ -9,12 +9,14 @@ from datetime import datetime
 
 from flask import current_app
 
+from portal.followups.tour_focus import what_to_look_at
 from portal.links import external_url
 from portal.mail.outbox import Attachment, queue_email
 from portal.mail.render import render_email
 from portal.models import Tour
 from portal.models.base import utcnow
 from portal.prospects.contact_links import email_footer
+from portal.settings import geo_settings
 from portal.tours.calendar import mail_method, tour_calendar
 from portal.tours.manage_links import address_code
 from portal.tours.tour_settings import TourSettings, current_tour_settings
@@ -77,6 +79,7 @@ def queue(
         # While something waits for the mailbox's owner; only ever in mail, never on a page.
         confirm_url=confirm_url(tour) if needs_confirming(tour) else None,
         show_access_code=access_code_released(tour, now, settings),
+        look_at=what_to_look_at(tour, geo_settings()) if kind == "confirmed" else [],
     )
     queue_email(
         to=tour.email,
