@@ -8,7 +8,7 @@ on the do-not-contact list. Every prospect gets a random unsubscribe key (links 
 before it, with the signed id, keep working).
 
 Revision ID: 79b69fa16efc
-Revises: f4527f20b1e8
+Revises: b81c2f8faa84
 Create Date: 2026-12-01 11:58:05.126039
 
 """
@@ -22,7 +22,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = '79b69fa16efc'
-down_revision = 'f4527f20b1e8'
+down_revision = 'b81c2f8faa84'
 branch_labels = None
 depends_on = None
 
