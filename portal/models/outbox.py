@@ -20,6 +20,15 @@ OUTBOX_STATUSES = ("queued", "sending", "sent", "failed", "suppressed")
 SUPPRESSION_REASONS = ("rejected", "bounced", "complaint")
 
 
+def default_message_id() -> str:
+    """A new Message-ID in our domain, for a row written without ``queue_email``."""
+    from flask import current_app
+
+    from portal.mail.headers import message_id_domain, new_message_id
+
+    return new_message_id(message_id_domain(current_app.config))
+
+
 class OutboxEmail(db.Model):
     __tablename__ = "outbox_email"
     __table_args__ = (
@@ -34,7 +43,9 @@ class OutboxEmail(db.Model):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     # Made once when the row is written and sent on every attempt, so a message repeated
     # after a crash or a timeout is recognisably the same message to the recipient's server.
-    message_id: Mapped[str] = mapped_column(sa.String(250), unique=True)
+    message_id: Mapped[str] = mapped_column(
+        sa.String(250), unique=True, default=lambda: default_message_id()
+    )
     # False for mail the recipient did not ask for (follow-ups, marketing): it carries the
     # one-click unsubscribe headers and is never sent to a suppressed address.
     transactional: Mapped[bool] = mapped_column(default=True)
