@@ -38,6 +38,7 @@ def register_extensions(app: Flask) -> None:
     from portal.auth import session as staff_session
     from portal.auth.session import load_user
     from portal.extensions import compress, csrf, db, limiter, login_manager, migrate
+    from portal.followups.planner import register as register_followups
     from portal.input_limits import register as register_input_limits
     from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
@@ -58,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     staff_session.register(app)
     register_outbox_delivery(app)
     register_neighbourhood_precompute(app)
+    register_followups(app)
     register_sqlite_pragmas()
 
 
@@ -96,11 +98,13 @@ def register_errorhandlers(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     from portal import templating
     from portal.destinations import templating as destinations_templating
+    from portal.followups import templating as followups_templating
     from portal.prospects import templating as prospects_templating
     from portal.tours import templating as tours_templating
 
     templating.register(app)
     destinations_templating.register(app)
+    followups_templating.register(app)
     prospects_templating.register(app)
     tours_templating.register(app)
 

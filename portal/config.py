@@ -96,6 +96,22 @@ class Config:
     MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD")
     MAIL_SMTP_STARTTLS = os.environ.get("MAIL_SMTP_STARTTLS") == "1"
     MAIL_FROM = os.environ.get("MAIL_FROM", "Doorstep <hello@doorstep.example>")
+    # The right-hand side of every Message-ID; default: the domain of MAIL_FROM.
+    MAIL_MESSAGE_ID_DOMAIN = os.environ.get("MAIL_MESSAGE_ID_DOMAIN")
+    MAIL_SMTP_TIMEOUT = float(os.environ.get("MAIL_SMTP_TIMEOUT", "10"))
+    # A sender claims this many due messages at a time and holds them for the lease; a
+    # row still "sending" after its lease was left by a crashed sender and is sent again.
+    MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
+    MAIL_LEASE_SECONDS = int(os.environ.get("MAIL_LEASE_SECONDS", "300"))
+    # Staff see a warning when more due messages than this wait (SMTP down or too slow).
+    MAIL_BACKLOG_WARNING = int(os.environ.get("MAIL_BACKLOG_WARNING", "50"))
+    # Follow-ups (README "Follow-ups"): caps per prospect across all plans, the SMS
+    # provider, and when staff pages warn that due messages pile up.
+    FOLLOWUPS_WEEKLY_CAP = int(os.environ.get("FOLLOWUPS_WEEKLY_CAP", "3"))
+    FOLLOWUPS_DAILY_CAP = int(os.environ.get("FOLLOWUPS_DAILY_CAP", "1"))
+    FOLLOWUPS_SMS_PROVIDER = os.environ.get("FOLLOWUPS_SMS_PROVIDER", "dev")
+    FOLLOWUPS_BACKLOG_WARNING = int(os.environ.get("FOLLOWUPS_BACKLOG_WARNING", "20"))
+    FOLLOWUPS_BACKLOG_MINUTES = int(os.environ.get("FOLLOWUPS_BACKLOG_MINUTES", "15"))
     # rq (needs REDIS_URL), thread (in-process) or sync (tests); default: rq if Redis is set.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
     DEV_OUTBOX = False

@@ -25,11 +25,14 @@ from wtforms import IntegerField, StringField
 from wtforms.fields.core import UnboundField
 
 import portal
+from portal.demo.followups import install_followups
 from portal.destinations.store import add_prospect_destination
 from portal.extensions import db
+from portal.followups.planner import enrol
 from portal.geo.commute import Destination
 from portal.input_limits import BoundedForm
 from portal.models import Prospect, Tour
+from portal.models.base import utcnow
 from tests.factories import STAFF_PASSWORD, gen_agent, gen_staff, gen_tour_type, gen_unit
 from tests.hostile import CHOICE_STRINGS, JSON_VALUES, STRINGS
 from tests.prospect_session import give_consent, sign_in
@@ -146,7 +149,7 @@ def _start_pages(app, ids: dict) -> list[str]:
 
 def _client_for(clients: dict, url: str):
     path = urlsplit(url).path
-    if path.startswith("/staff"):
+    if path.startswith(("/staff", "/studio")):
         return clients["admin"]
     if path.startswith(("/auth", "/me/sign-in")):
         return clients["anonymous"]
@@ -225,6 +228,7 @@ def world(app):
     for _ in range(12):  # a second page of listings, so that `page` is a link
         gen_unit(unit.property)
     admin = gen_staff("admin")
+    gen_staff("agent")  # not yet a member: the members page offers the form to add them
     db.session.commit()
     anonymous, prospect, staff = app.test_client(), app.test_client(), app.test_client()
     sign_in(prospect, "pia@example.com")
@@ -250,11 +254,17 @@ def world(app):
     )
     assert booked.status_code == 201
     tour = db.session.scalar(db.select(Tour))
+    # Follow-ups: the community's plans and snippets (studio forms), and one message in
+    # Pia's queue for the agent's review (the queue's forms).
+    install_followups(unit.property, "review")
+    enrol("completed", pia, unit.property_id, now=utcnow(), tour=tour)
+    db.session.commit()
     ids = {
         "unit_id": unit.id,
         "property_id": unit.property_id,
         "tour_id": tour.id,
         "token": booked.json["token"],
+        "prospect_id": pia.id,
     }
     clients = {"anonymous": anonymous, "prospect": prospect, "admin": staff}
     return clients, ids

@@ -1,16 +1,13 @@
 """The email outbox: queued in the caller's transaction, delivered after commit, never lost."""
 
-from datetime import timedelta
+import re
 
 import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.mail.outbox import Attachment, deliver_due, queue_email
-from portal.mail.smtp import SmtpSender
+from portal.mail.outbox import Attachment, queue_email
 from portal.models import OutboxEmail
-from portal.models.base import utcnow
-from tests.conftest import free_port
 
 ICS = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n"
 
@@ -95,49 +92,40 @@ def test_commit_delivers_to_the_smtp_server(app, smtp_server):
     assert row.sent_at is not None
 
 
-def test_failing_smtp_delays_mail_but_keeps_it(app, smtp_server):
-    """With the SMTP server down the email stays queued with a back-off, then goes out."""
-    email = _queue()
+def test_a_message_id_is_made_once_in_the_domain_of_mail_from(app):
+    """Queuing stores a Message-ID in MAIL_FROM's domain (never @localhost)."""
+    app.config["MAIL_FROM"] = "Doorstep <hello@homes.example.com>"
+    first, second = _queue(), _queue()
     db.session.commit()
-    smtp_server.inbox.messages.clear()
-    email.status, email.sent_at = "queued", None
+    assert re.fullmatch(r"<[0-9a-f]{32}@homes\.example\.com>", first.message_id)
+    assert first.message_id != second.message_id
+
+
+def test_the_message_id_domain_can_be_configured(app):
+    """MAIL_MESSAGE_ID_DOMAIN overrides the domain taken from MAIL_FROM."""
+    app.config["MAIL_MESSAGE_ID_DOMAIN"] = "mail.homes.example.com"
+    assert _queue().message_id.endswith("@mail.homes.example.com>")
+
+
+def test_a_callers_message_id_is_kept(app):
+    """A caller may bring its own Message-ID (e.g. a follow-up step made it earlier)."""
+    email = _queue(message_id="<step-4.plan-2@homes.example.com>")
     db.session.commit()
-
-    down = SmtpSender("127.0.0.1", free_port(), from_address="x@doorstep.example", timeout=2)
-    now = utcnow()
-    assert deliver_due(down, now=now) == {"sent": 0, "retry": 1, "failed": 0}
-    db.session.refresh(email)
-    assert email.status == "queued"
-    assert email.last_error
-    assert email.next_attempt_at > now
-
-    up = SmtpSender.from_config({**smtp_server.config, "MAIL_FROM": "x@doorstep.example"})
-    assert deliver_due(up, now=now) == {"sent": 0, "retry": 0, "failed": 0}  # not due yet
-    assert deliver_due(up, now=now + timedelta(hours=1))["sent"] == 1
-    assert len(smtp_server.inbox.messages) == 1
+    assert email.message_id == "<step-4.plan-2@homes.example.com>"
 
 
-def test_a_claimed_email_is_not_sent_twice(app, smtp_server):
-    """Two workers racing for the same row: only one claim succeeds."""
-    from portal.mail.outbox import _claim
-
-    email = _queue()
-    email.next_attempt_at = utcnow() + timedelta(days=1)  # keep it from the commit hook
-    db.session.commit()
-    later = utcnow() + timedelta(days=2)
-    assert _claim(email.id, later) is True
-    assert _claim(email.id, later) is False
+@pytest.mark.parametrize(
+    "bad", ["step-4@x.example", "<no-domain>", "<a b@x.example>", "<a@x.example>\r\nBcc: y"]
+)
+def test_a_malformed_message_id_is_refused(app, bad):
+    """Anything but <left@domain> is refused and nothing is queued."""
+    with pytest.raises(ValueError, match="Message-ID"):
+        _queue(message_id=bad)
+    assert _outbox() == []
 
 
-def test_gives_up_after_max_attempts(app):
-    """An address that can never be delivered ends as failed, not in an endless loop."""
-    from portal.mail import outbox
-
-    email = _queue()
-    email.attempts = outbox.MAX_ATTEMPTS - 1
-    email.next_attempt_at = utcnow() + timedelta(days=1)
-    db.session.commit()
-    down = SmtpSender("127.0.0.1", free_port(), from_address="x@doorstep.example", timeout=2)
-    assert deliver_due(down, now=utcnow() + timedelta(days=2))["failed"] == 1
-    db.session.refresh(email)
-    assert email.status == "failed"
+def test_a_message_nobody_asked_for_is_stored_as_such(app):
+    """The row remembers it is not transactional (the do-not-contact list applies)."""
+    url = "https://portal.test/me/unsubscribe/t"
+    assert _queue(transactional=False, unsubscribe_url=url, text=url).transactional is False
+    assert _queue().transactional is True

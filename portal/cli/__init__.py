@@ -3,6 +3,7 @@
 from flask import Flask
 
 from portal.cli.demo import demo
+from portal.cli.followups import followups
 from portal.cli.geo import geo
 from portal.cli.jobs import jobs
 from portal.cli.mail import mail
@@ -13,5 +14,5 @@ from portal.cli.tours import tours
 
 def register(app: Flask) -> None:
     """Add every command group to ``app.cli``."""
-    for group in (demo, staff, mail, jobs, tours, geo, prospects):
+    for group in (demo, staff, mail, jobs, tours, geo, prospects, followups):
         app.cli.add_command(group)

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.auth.services import create_staff
+from portal.demo.followups import load_demo_followup_tours, load_demo_followups
 from portal.demo.staff_day import load_staff_day
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
@@ -48,6 +49,7 @@ class DemoReport:
     prospects: int = 0
     tour_setup: int = 0  # tour types, hours, holidays and agent links added
     day_tours: int = 0  # the demo agent's tours today and in the next days
+    followups: int = 0  # follow-up plans, snippets and settings added
 
     @property
     def added_anything(self) -> bool:
@@ -58,6 +60,7 @@ class DemoReport:
             or self.prospects
             or self.tour_setup
             or self.day_tours
+            or self.followups
         )
 
 
@@ -96,6 +99,7 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
     db.session.flush()
     report.tour_setup = load_tour_setup()
     report.day_tours = load_staff_day(today)
+    report.followups = load_demo_followups() + load_demo_followup_tours(today)
     return report
 
 

@@ -8,21 +8,19 @@ mail, and a slow or failing SMTP server never holds up the request.
 import logging
 from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from portal.extensions import db
 from portal.jobs import run_later
-from portal.mail.outbox import deliver_due
-from portal.mail.smtp import SmtpSender
+from portal.mail.sender import deliver_due, next_due_at
 from portal.models import OutboxEmail
 from portal.models.base import utcnow
 
 log = logging.getLogger(__name__)
 _PENDING_FLAG = "outbox_pending"
 _ZERO = timedelta(0)
+JOB = "portal.mail.delivery:deliver_outbox"
 
 
 def deliver_outbox() -> dict[str, int]:
@@ -30,16 +28,12 @@ def deliver_outbox() -> dict[str, int]:
     if not current_app.config.get("MAIL_SMTP_HOST"):
         # Development: mail stays in the outbox, readable at /dev/outbox.
         return {"sent": 0, "retry": 0, "failed": 0}
-    counts = deliver_due(SmtpSender.from_config(current_app.config))
-    if counts["retry"]:
-        next_due = db.session.scalar(
-            sa.select(sa.func.min(OutboxEmail.next_attempt_at)).where(
-                OutboxEmail.status == "queued"
-            )
-        )
+    report = deliver_due(utcnow())
+    if report.retry:
+        next_due = next_due_at()
         if next_due is not None:
-            run_later("portal.mail.delivery:deliver_outbox", delay=max(next_due - utcnow(), _ZERO))
-    return counts
+            run_later(JOB, delay=max(next_due - utcnow(), _ZERO))
+    return report.as_dict()
 
 
 def _note_outbox_rows(session: Session, flush_context, instances) -> None:
@@ -51,7 +45,7 @@ def _schedule_after_commit(session: Session) -> None:
     if not session.info.pop(_PENDING_FLAG, False) or not has_app_context():
         return
     try:
-        run_later("portal.mail.delivery:deliver_outbox")
+        run_later(JOB)
     except Exception:  # scheduling must never break the request that already committed
         log.exception("could not schedule outbox delivery; the worker will pick it up")
 

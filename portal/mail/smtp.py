@@ -1,67 +1,151 @@
-"""Deliver outbox emails over SMTP with the standard library."""
+"""SMTP for a batch of messages over one connection, with the server's answer classified.
 
+A connection is opened on the first message and reused for the next ones; a connection
+that was reused and dropped (the server's idle timeout) is reopened once. Answers:
+
+- 2xx: accepted, the only case a message is marked sent;
+- 4xx (anything temporary, also an unreachable server): ``TemporaryFailure``, retried
+  later with a back-off;
+- 5xx for the recipient (at RCPT, or the message refused at DATA): ``PermanentFailure``,
+  the address goes on the do-not-contact list;
+- 5xx about us (the sender address refused, login refused): temporary for the message,
+  it waits until the configuration is fixed.
+"""
+
+import logging
 import smtplib
-from email.message import EmailMessage
-from email.utils import make_msgid
+from collections.abc import Mapping
 
-from portal.models import OutboxEmail
+log = logging.getLogger(__name__)
 
 
-class SmtpSender:
+class TemporaryFailure(Exception):
+    """Not delivered this time; try again later."""
+
+    def __init__(self, detail: str, code: int | None = None):
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+class ServerUnavailable(TemporaryFailure):
+    """No usable connection: every later message of the batch would fail the same way."""
+
+
+class PermanentFailure(Exception):
+    """The recipient's server refused this address or message for good (5xx)."""
+
+    def __init__(self, detail: str, code: int):
+        super().__init__(detail)
+        self.code, self.detail = code, detail
+
+
+def _answer(code: int, response: bytes | str) -> str:
+    text = response.decode("utf-8", "replace") if isinstance(response, bytes) else response
+    return f"{code} {text}"[:1000]
+
+
+class SmtpTransport:
+    """One SMTP connection, opened on demand and reused until ``close``."""
+
     def __init__(
         self,
         host: str,
         port: int = 25,
         *,
-        from_address: str,
         username: str | None = None,
         password: str | None = None,
         starttls: bool = False,
         timeout: float = 10,
     ):
-        self.host, self.port, self.from_address = host, port, from_address
+        self.host, self.port = host, port
         self.username, self.password, self.starttls = username, password, starttls
         self.timeout = timeout
+        self._smtp: smtplib.SMTP | None = None
+        self._used = False  # has the open connection carried a message yet?
 
     @classmethod
-    def from_config(cls, config) -> "SmtpSender":
+    def from_config(cls, config: Mapping) -> "SmtpTransport":
         return cls(
             config["MAIL_SMTP_HOST"],
-            int(config["MAIL_SMTP_PORT"]),
-            from_address=config["MAIL_FROM"],
+            int(config.get("MAIL_SMTP_PORT") or 25),
             username=config.get("MAIL_SMTP_USERNAME"),
             password=config.get("MAIL_SMTP_PASSWORD"),
             starttls=bool(config.get("MAIL_SMTP_STARTTLS")),
+            timeout=float(config.get("MAIL_SMTP_TIMEOUT") or 10),
         )
 
-    def build_message(self, email: OutboxEmail) -> EmailMessage:
-        message = EmailMessage()
-        message["From"] = self.from_address
-        message["To"] = email.to_address
-        message["Subject"] = email.subject
-        # Stable per outbox row, so a resend after a timeout is recognisable as the same mail.
-        message["Message-ID"] = make_msgid(idstring=f"outbox-{email.id}")
-        for name, value in (email.headers or {}).items():
-            message[name] = value
-        message.set_content(email.text_body)
-        if email.html_body:
-            message.add_alternative(email.html_body, subtype="html")
-        for attachment in email.attachments or []:
-            maintype, _, subtype = attachment["content_type"].partition("/")
-            params = dict(p.strip().split("=", 1) for p in subtype.split(";")[1:] if "=" in p)
-            message.add_attachment(
-                attachment["content"].encode("utf-8"),
-                maintype=maintype,
-                subtype=subtype.split(";")[0],
-                filename=attachment["filename"],
-                params=params,
-            )
-        return message
+    def __enter__(self) -> "SmtpTransport":
+        return self
 
-    def send(self, email: OutboxEmail) -> None:
-        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _connect(self) -> smtplib.SMTP:
+        try:
+            smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
             if self.starttls:
                 smtp.starttls()
             if self.username:
                 smtp.login(self.username, self.password or "")
-            smtp.send_message(self.build_message(email))
+        except smtplib.SMTPResponseException as exc:
+            raise ServerUnavailable(_answer(exc.smtp_code, exc.smtp_error), exc.smtp_code) from exc
+        except (OSError, smtplib.SMTPException) as exc:
+            raise ServerUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        self._smtp, self._used = smtp, False
+        return smtp
+
+    def close(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is None:
+            return
+        try:
+            smtp.quit()
+        except (OSError, smtplib.SMTPException):
+            smtp.close()
+
+    def _drop(self) -> None:
+        smtp, self._smtp = self._smtp, None
+        if smtp is not None:
+            smtp.close()
+
+    def send(self, envelope_from: str, to: str, data: bytes) -> str:
+        """Send ``data`` to ``to``; the server's answer when it accepted the message.
+
+        :raises TemporaryFailure: try again later (``ServerUnavailable``: so will the rest).
+        :raises PermanentFailure: the server refused the recipient or message for good.
+        """
+        reused = self._smtp is not None and self._used
+        try:
+            return self._send_once(envelope_from, to, data)
+        except ServerUnavailable:
+            if not reused:
+                raise
+            # A kept-open connection the server closed meanwhile: once more on a fresh one.
+            log.info("SMTP connection to %s:%s was closed; reconnecting", self.host, self.port)
+            return self._send_once(envelope_from, to, data)
+
+    def _send_once(self, envelope_from: str, to: str, data: bytes) -> str:
+        smtp = self._smtp or self._connect()
+        try:
+            smtp.sendmail(envelope_from, [to], data)
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, response = exc.recipients.get(to) or next(iter(exc.recipients.values()))
+            if code >= 500:
+                raise PermanentFailure(_answer(code, response), code) from exc
+            raise TemporaryFailure(_answer(code, response), code) from exc
+        except smtplib.SMTPDataError as exc:
+            answer = _answer(exc.smtp_code, exc.smtp_error)
+            if exc.smtp_code >= 500:
+                raise PermanentFailure(answer, exc.smtp_code) from exc
+            raise TemporaryFailure(answer, exc.smtp_code) from exc
+        except smtplib.SMTPSenderRefused as exc:
+            # Our own address refused: not the recipient's fault, so no suppression.
+            raise TemporaryFailure(_answer(exc.smtp_code, exc.smtp_error), exc.smtp_code) from exc
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._drop()
+            raise ServerUnavailable(f"{type(exc).__name__}: {exc}") from exc
+        except smtplib.SMTPResponseException as exc:
+            self._drop()
+            raise ServerUnavailable(_answer(exc.smtp_code, exc.smtp_error), exc.smtp_code) from exc
+        self._used = True
+        return "250 accepted"

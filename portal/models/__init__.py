@@ -2,6 +2,19 @@
 
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
+from portal.models.followup import (
+    FOLLOWUP_TRIGGERS,
+    MESSAGE_STATUSES,
+    SEND_MODES,
+    STEP_CHANNELS,
+    STEP_CONTENTS,
+    FollowupMessage,
+    FollowupPlan,
+    FollowupRun,
+    FollowupSettings,
+    FollowupSnippet,
+    FollowupStep,
+)
 from portal.models.geo import (
     BuildingAccess,
     GeoAddress,
@@ -11,7 +24,12 @@ from portal.models.geo import (
     TransitRoute,
 )
 from portal.models.media import MEDIA_KINDS, Media
-from portal.models.outbox import OUTBOX_STATUSES, OutboxEmail
+from portal.models.outbox import (
+    OUTBOX_STATUSES,
+    SUPPRESSION_REASONS,
+    MailSuppression,
+    OutboxEmail,
+)
 from portal.models.property import (
     INTERNET_TECHNOLOGIES,
     UNVERIFIED_INSTANT_MODES,
@@ -61,6 +79,17 @@ from portal.models.tour import (
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "FOLLOWUP_TRIGGERS",
+    "MESSAGE_STATUSES",
+    "SEND_MODES",
+    "STEP_CHANNELS",
+    "STEP_CONTENTS",
+    "FollowupMessage",
+    "FollowupPlan",
+    "FollowupRun",
+    "FollowupSettings",
+    "FollowupSnippet",
+    "FollowupStep",
     "NEXT_STEPS",
     "OBJECTIONS",
     "TourCapture",
@@ -103,12 +132,15 @@ __all__ = [
     "UNVERIFIED_INSTANT_MODES",
     "MEDIA_KINDS",
     "OUTBOX_STATUSES",
+    "SUPPRESSION_REASONS",
     "ORIENTATIONS",
     "STAFF_ROLES",
     "UNIT_STATUSES",
     "InternetService",
     "Media",
     "OutboxEmail",
+    "MailSuppression",
+    "SUPPRESSION_REASONS",
     "Property",
     "Prospect",
     "ProspectNote",

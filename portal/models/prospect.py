@@ -11,6 +11,7 @@ sign-in, to an anonymous visitor id; signing in (or booking with the same email)
 moves the visitor's rows over (``portal.prospects.visitor``).
 """
 
+import secrets
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -38,6 +39,10 @@ SIGNAL_KINDS = (
     "tour_booked",
 )
 _HAS_OWNER = "prospect_id IS NOT NULL OR visitor_id IS NOT NULL"
+
+
+def new_unsubscribe_key() -> str:
+    return secrets.token_urlsafe(24)
 
 
 class Prospect(db.Model):
@@ -72,6 +77,11 @@ class Prospect(db.Model):
     # When staff and the prospect were last in touch: a tour recorded or a note
     # (portal.prospects.notes.note_contact); what the prospects list filters on.
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The opaque key of the prospect's one-click unsubscribe link (List-Unsubscribe): random,
+    # so the link reveals nothing about the account, and permanent, so old mail still works.
+    unsubscribe_key: Mapped[str] = mapped_column(
+        sa.String(43), unique=True, default=new_unsubscribe_key
+    )
 
     # Flask-Login: prospects share the login manager with staff, told apart by prefix.
     is_authenticated = True
@@ -120,6 +130,9 @@ class ContactPreference(db.Model):
     time_zone: Mapped[str] = mapped_column(sa.String(64), default="Europe/Helsinki")
     paused_until: Mapped[date | None]
     unsubscribed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When they agreed to hear about homes they saved without booking a tour (follow-ups
+    # on favourites go only to prospects who did).
+    marketing_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 

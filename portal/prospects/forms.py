@@ -1,6 +1,7 @@
 """Forms of the prospect area: sign-in, priorities, contact preferences, signals."""
 
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
     HiddenField,
@@ -142,6 +143,7 @@ class ContactPreferencesForm(BoundedForm):
     quiet_from = TimeField("Quiet hours from", validators=[Optional()])
     quiet_until = TimeField("Quiet hours until", validators=[Optional()])
     paused_until = DateField("Pause all messages until", validators=[Optional()])
+    marketing_consent = BooleanField("Write to me about homes I saved, even before I book a tour")
     submit = SubmitField("Save contact preferences")
 
 

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 
 from portal.destinations import my_data as destinations_data
 from portal.extensions import db
+from portal.followups import my_data as followups_data
+from portal.mail import my_data as mail_data
 from portal.mail.outbox import addressed_to
 from portal.models import (
     BrowsingSignal,
@@ -32,7 +34,12 @@ from portal.prospects.signals import signals_of
 from portal.tours import my_data as tours_data
 
 # (export key, the area's my_data module), in export order.
-AREAS = (("tours", tours_data), ("commute_destinations", destinations_data))
+AREAS = (
+    ("tours", tours_data),
+    ("commute_destinations", destinations_data),
+    ("do_not_contact", mail_data),
+    ("followups", followups_data),
+)
 
 
 def _iso(value) -> str | None:

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import sqlalchemy as sa
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from portal.extensions import db
 from portal.forms import FieldErrors
 from portal.models import CONTACT_CHANNELS, CONTACT_PACES, ContactPreference, Prospect
 from portal.models.base import utcnow
+from portal.models.prospect import new_unsubscribe_key
 
 WEEK = timedelta(days=7)
 _UNSUBSCRIBE_SALT = "prospect-unsubscribe"
@@ -50,8 +52,14 @@ def update_preferences(
     paused_until: date | None = None,
     time_zone: str = "Europe/Helsinki",
     today: date | None = None,
+    marketing_consent: bool | None = None,
+    now: datetime | None = None,
 ) -> ContactPreference:
-    """Save the prospect's choices (flushes); saving also lifts an unsubscribe."""
+    """Save the prospect's choices (flushes); saving also lifts an unsubscribe.
+
+    :param marketing_consent: True/False gives or withdraws the consent to messages about
+        saved homes before any tour (the follow-ups' favourites plan); None keeps it.
+    """
     errors = {}
     if channel not in CONTACT_CHANNELS:
         errors["channel"] = f"must be one of {', '.join(CONTACT_CHANNELS)}"
@@ -79,6 +87,10 @@ def update_preferences(
     prefs.quiet_from, prefs.quiet_until = quiet_from, quiet_until
     prefs.paused_until, prefs.time_zone = paused_until, time_zone
     prefs.unsubscribed_at = None
+    if marketing_consent is False:
+        prefs.marketing_consent_at = None
+    elif marketing_consent and prefs.marketing_consent_at is None:
+        prefs.marketing_consent_at = now or utcnow()
     db.session.flush()
     return prefs
 
@@ -95,20 +107,29 @@ def unsubscribe(prospect: Prospect, now: datetime | None = None) -> ContactPrefe
     return prefs
 
 
-def unsubscribe_token(prospect: Prospect, secret_key: str) -> str:
-    """A permanent, signed token for the one-click unsubscribe link that every message the
-    prospect did not ask for carries (``queue_email(unsubscribe_url=...)``)."""
-    return URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE_SALT).dumps(prospect.id)
+def unsubscribe_token(prospect: Prospect, secret_key: str | None = None) -> str:
+    """The opaque, permanent token of the one-click unsubscribe link that every message
+    the prospect did not ask for carries (``queue_email(unsubscribe_url=...)``): a random
+    key stored with the prospect, so the link names no account id."""
+    if prospect.unsubscribe_key is None:  # not flushed yet: the column default comes later
+        prospect.unsubscribe_key = new_unsubscribe_key()
+    return prospect.unsubscribe_key
 
 
 def prospect_for_unsubscribe(token: str, secret_key: str) -> Prospect | None:
-    try:
-        prospect_id = URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE_SALT).loads(token)
-    except BadSignature:
-        return None
-    if not isinstance(prospect_id, int):
-        return None
-    prospect = db.session.get(Prospect, prospect_id)
+    """The prospect whose unsubscribe link ``token`` is (None: unknown, or erased).
+
+    Links mailed before the keys existed carried the signed prospect id; they still work.
+    """
+    prospect = db.session.scalar(sa.select(Prospect).where(Prospect.unsubscribe_key == token))
+    if prospect is None:
+        try:
+            prospect_id = URLSafeSerializer(secret_key, salt=_UNSUBSCRIBE_SALT).loads(token)
+        except BadSignature:
+            return None
+        if not isinstance(prospect_id, int):
+            return None
+        prospect = db.session.get(Prospect, prospect_id)
     return prospect if prospect is not None and prospect.erased_at is None else None
 
 

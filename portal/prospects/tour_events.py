@@ -33,7 +33,7 @@ def tour_booked(tour: Tour, *, now: datetime) -> None:
     advance_lifecycle(prospect, "lead", now=now)
     record_signal("tour_booked", prospect=prospect, unit_id=tour.unit_id, now=now)
     if tour.email_confirmed_at is not None:
-        _adopt_contact_channel(prospect, tour.contact_channel)
+        _adopt_contact_channel(prospect, tour)
         tour_answers_given(tour)
 
 
@@ -48,7 +48,7 @@ def address_confirmed(tour: Tour) -> None:
         prospect.name = tour.name
     if tour.phone and not prospect.phone:
         prospect.phone = tour.phone
-    _adopt_contact_channel(prospect, tour.contact_channel)
+    _adopt_contact_channel(prospect, tour)
     tour_answers_given(tour)
 
 
@@ -82,9 +82,16 @@ def tour_completed(tour: Tour, *, now: datetime) -> None:
     advance_lifecycle(tour.prospect, "toured", now=now)
 
 
-def _adopt_contact_channel(prospect: Prospect, channel: str) -> None:
+def _adopt_contact_channel(prospect: Prospect, tour: Tour) -> None:
     # The channel picked at booking is the prospect's first stated preference; a
-    # preference they already saved on their account is theirs and is kept.
+    # preference they already saved on their account is theirs and is kept. Until they
+    # choose a time zone, theirs is the toured community's (quiet hours are read in it).
     if db.session.get(ContactPreference, prospect.id) is None:
-        db.session.add(ContactPreference(prospect_id=prospect.id, channel=channel))
+        db.session.add(
+            ContactPreference(
+                prospect_id=prospect.id,
+                channel=tour.contact_channel,
+                time_zone=tour.property.time_zone,
+            )
+        )
         db.session.flush()

@@ -7,6 +7,7 @@ from datetime import time
 from wtforms import (
     BooleanField,
     DateField,
+    DateTimeLocalField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -175,6 +176,23 @@ class UnverifiedInstantForm(BoundedForm):
 class HolidayForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=80)])
+
+
+class FollowupEditForm(BoundedForm):
+    """The agent's own words for a queued follow-up (sent exactly as written)."""
+
+    subject = StringField("Subject", validators=[DataRequired(), Length(max=200)])
+    text = TextAreaField("Message", validators=[DataRequired(), Length(max=5000)])
+
+
+class FollowupRescheduleForm(BoundedForm):
+    when = DateTimeLocalField(
+        "New time (the community's time zone)", format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+
+
+class FollowupSkipForm(BoundedForm):
+    reason = StringField("Why skip it?", validators=[DataRequired(), Length(max=150)])
 
 
 class ApiTokenForm(BoundedForm):

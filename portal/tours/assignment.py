@@ -15,6 +15,7 @@ from portal.prospects.tour_events import tour_completed
 from portal.tours import claims, notices
 from portal.tours.address_check import confirm_address
 from portal.tours.booking import BookingError, TourClosed, record_status
+from portal.tours.events import TourEvent, publish
 from portal.tours.free_slots import rules_for
 from portal.tours.slots import grid_cells, occupied
 
@@ -112,4 +113,5 @@ def record_outcome(tour: Tour, outcome: str, *, now: datetime, actor: str) -> To
     record_status(tour, outcome, actor)
     if outcome == "completed":
         tour_completed(tour, now=now)
+    publish(TourEvent(outcome, tour, now, actor=actor))
     return tour

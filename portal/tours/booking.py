@@ -26,6 +26,7 @@ from portal.prospects.tour_events import tour_answers_given, tour_booked
 from portal.tours import booking_limits, claims, notices, reminders, request_keys
 from portal.tours.address_check import owns_address
 from portal.tours.booking_limits import BookingLimits
+from portal.tours.events import TourEvent, publish
 from portal.tours.free_slots import rules_for, slots_by_day
 from portal.tours.manage_links import new_token
 from portal.tours.slots import Slot, bookable, candidate_starts, nearest
@@ -303,8 +304,9 @@ def book_tour(
         request_keys.remember(request_key, tour)
     _hold(tour, slot, now)
     reminders.plan(tour, now, settings)
-    notices.queue(tour, "requested" if review else "confirmed")
     tour_booked(tour, now=now)
+    notices.queue(tour, "requested" if review else "confirmed")
+    publish(TourEvent("booked", tour, now, actor="prospect"))
     return tour, True
 
 
@@ -337,6 +339,7 @@ def reschedule_tour(
     record_status(tour, "requested" if tour.status == "requested" else "rescheduled", actor)
     reminders.plan(tour, now, settings)
     notices.queue(tour, "rescheduled")
+    publish(TourEvent("rescheduled", tour, now, actor=actor))
     return tour
 
 
@@ -350,6 +353,7 @@ def cancel_tour(
     record_status(tour, "cancelled_by_staff" if by == "staff" else "cancelled_by_prospect", actor)
     reminders.cancel(tour)
     notices.queue(tour, "cancelled")
+    publish(TourEvent("cancelled", tour, now, actor=actor))
     return tour
 
 

@@ -3,6 +3,11 @@
 The UID never changes for a tour and SEQUENCE grows with every change, so calendar
 clients update the one event in place; a cancel is the same event with METHOD:CANCEL.
 Times are written in UTC so no client can misplace them around a DST change.
+
+Mail carries the iTIP invitation (REQUEST, CANCEL) with the visitor as attendee; the
+"add to calendar" download is METHOD:PUBLISH, a plain copy of the event with no
+attendee and no reply expected (RFC 5546 §3.2.1), so importing it never asks the
+calendar to answer anyone.
 """
 
 from datetime import datetime
@@ -21,7 +26,14 @@ def _status(tour: Tour) -> str:
     return "TENTATIVE" if tour.status == "requested" else "CONFIRMED"
 
 
-def tour_event(tour: Tour, *, manage_url: str, organizer: str, now: datetime) -> Event:
+def mail_method(tour: Tour) -> str:
+    """The iTIP method of the invitation mailed about ``tour``."""
+    return "REQUEST" if tour.is_active else "CANCEL"
+
+
+def tour_event(
+    tour: Tour, *, manage_url: str, organizer: str, now: datetime, attendee: bool = True
+) -> Event:
     event = Event()
     event.add("uid", tour.uid)
     event.add("dtstamp", now)
@@ -42,20 +54,26 @@ def tour_event(tour: Tour, *, manage_url: str, organizer: str, now: datetime) ->
     org = vCalAddress(f"mailto:{address}")
     org.params["cn"] = vText(name or "Doorstep")
     event.add("organizer", org)
-    attendee = vCalAddress(f"mailto:{tour.email}")
-    attendee.params["cn"] = vText(tour.name)
-    attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("ACCEPTED")
-    event.add("attendee", attendee)
+    if attendee:
+        visitor = vCalAddress(f"mailto:{tour.email}")
+        visitor.params["cn"] = vText(tour.name)
+        visitor.params["role"] = vText("REQ-PARTICIPANT")
+        visitor.params["partstat"] = vText("ACCEPTED")
+        event.add("attendee", visitor)
     return event
 
 
-def tour_calendar(tour: Tour, *, manage_url: str, organizer: str, now: datetime) -> str:
-    """The .ics text: METHOD:REQUEST while the tour is on, METHOD:CANCEL once it is off."""
+def tour_calendar(
+    tour: Tour, *, manage_url: str, organizer: str, now: datetime, download: bool = False
+) -> str:
+    """The .ics text: in mail METHOD:REQUEST while the tour is on and METHOD:CANCEL once
+    it is off; with ``download`` METHOD:PUBLISH (STATUS says whether it is cancelled)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "REQUEST" if tour.is_active else "CANCEL")
-    calendar.add_component(tour_event(tour, manage_url=manage_url, organizer=organizer, now=now))
+    calendar.add("method", "PUBLISH" if download else mail_method(tour))
+    calendar.add_component(
+        tour_event(tour, manage_url=manage_url, organizer=organizer, now=now, attendee=not download)
+    )
     return calendar.to_ical().decode("utf-8")

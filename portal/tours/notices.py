@@ -9,13 +9,15 @@ from datetime import datetime
 
 from flask import current_app
 
+from portal.followups.tour_focus import what_to_look_at
 from portal.links import external_url
 from portal.mail.outbox import Attachment, queue_email
 from portal.mail.render import render_email
 from portal.models import Tour
 from portal.models.base import utcnow
 from portal.prospects.contact_links import email_footer
-from portal.tours.calendar import tour_calendar
+from portal.settings import geo_settings
+from portal.tours.calendar import mail_method, tour_calendar
 from portal.tours.manage_links import address_code
 from portal.tours.tour_settings import TourSettings, current_tour_settings
 
@@ -66,7 +68,7 @@ def queue(
     settings = settings or current_tour_settings()
     link = manage_url(tour)
     ics = tour_calendar(tour, manage_url=link, organizer=current_app.config["MAIL_FROM"], now=now)
-    method = "REQUEST" if tour.is_active else "CANCEL"
+    method = mail_method(tour)
     rendered = render_email(
         "tour_notice",
         SUBJECTS[kind].format(place=tour.property.name),
@@ -77,6 +79,7 @@ def queue(
         # While something waits for the mailbox's owner; only ever in mail, never on a page.
         confirm_url=confirm_url(tour) if needs_confirming(tour) else None,
         show_access_code=access_code_released(tour, now, settings),
+        look_at=what_to_look_at(tour, geo_settings()) if kind == "confirmed" else [],
     )
     queue_email(
         to=tour.email,
@@ -84,6 +87,6 @@ def queue(
         text=rendered.text,
         html=rendered.html,
         kind=f"tour_{kind}",
-        attachments=[Attachment("tour.ics", f"text/calendar; method={method}", ics)],
+        attachments=[Attachment("tour.ics", f"text/calendar; charset=utf-8; method={method}", ics)],
         dedupe_key=f"tour:{tour.uid}:{kind}:{tour.sequence}" + (f":{key}" if key else ""),
     )

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from tests.conftest import free_port
@@ -79,6 +80,9 @@ VIEWPORTS = {
     "phone": {"width": 390, "height": 844},
 }
 FAILING_IMPACTS = {"serious", "critical"}
+# A shared 2-core CI machine can take seconds for a page with routing: wait longer than
+# Playwright's 5 s before calling an expectation failed.
+expect.set_options(timeout=15_000)
 
 
 def page_script(name: str) -> str:

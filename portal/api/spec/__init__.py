@@ -9,13 +9,23 @@ from portal.api.spec import (
     geo,
     listings,
     staff_capture,
+    staff_followups,
     staff_profile,
     staff_prospects,
     staff_tours,
     tours,
 )
 
-SECTIONS = [listings, geo, tours, staff_profile, staff_tours, staff_capture, staff_prospects]
+SECTIONS = [
+    listings,
+    geo,
+    tours,
+    staff_profile,
+    staff_tours,
+    staff_capture,
+    staff_prospects,
+    staff_followups,
+]
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:

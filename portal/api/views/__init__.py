@@ -12,6 +12,7 @@ from portal.api.views import (  # noqa: E402, F401
     geo,
     listings,
     staff_capture,
+    staff_followups,
     staff_profile,
     staff_prospects,
     staff_tours,

@@ -61,6 +61,8 @@ def contact():
     prefs = preferences_of(prospect)
     token = unsubscribe_token(prospect, current_app.config["SECRET_KEY"])
     form = ContactPreferencesForm(obj=prefs)
+    if request.method == "GET":
+        form.marketing_consent.data = prefs.marketing_consent_at is not None
     if form.validate_on_submit():
         try:
             update_preferences(
@@ -70,6 +72,7 @@ def contact():
                 quiet_from=form.quiet_from.data,
                 quiet_until=form.quiet_until.data,
                 paused_until=form.paused_until.data,
+                marketing_consent=bool(form.marketing_consent.data),
             )
         except InvalidPreferences as exc:
             db.session.rollback()

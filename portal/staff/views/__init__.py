@@ -7,6 +7,7 @@ bp = Blueprint("staff", __name__, url_prefix="/staff")
 from portal.staff.views import (  # noqa: E402, F401
     brief,
     capture,
+    followups,
     home,
     members,
     profile,

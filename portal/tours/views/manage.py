@@ -130,13 +130,18 @@ def cancel(token: str):
 
 @bp.get("/m/<token>/tour.ics")
 def calendar_file(token: str):
-    """'Add to calendar': the same invitation as in the email."""
+    """'Add to calendar': the tour as METHOD:PUBLISH (the same UID and SEQUENCE as the
+    emailed invitation, so the calendar keeps one event)."""
     tour = tour_or_404(token)
     ics = tour_calendar(
-        tour, manage_url=manage_url(tour), organizer=current_app.config["MAIL_FROM"], now=utcnow()
+        tour,
+        manage_url=manage_url(tour),
+        organizer=current_app.config["MAIL_FROM"],
+        now=utcnow(),
+        download=True,
     )
     return Response(
         ics,
-        mimetype="text/calendar",
+        content_type="text/calendar; charset=utf-8; method=PUBLISH",
         headers={"Content-Disposition": 'attachment; filename="tour.ics"'},
     )

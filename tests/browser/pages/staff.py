@@ -21,10 +21,12 @@ class StaffSignIn(Screen):
 
 
 class StaffHome(Screen):
-    heading = "Hello"
+    """The agent's day (agents and admins) or the marketer's counts ("Hello, …")."""
+
+    heading = "^(Your tours|Hello)"
 
     def tours(self) -> "StaffTours":
-        self.page.locator("main").get_by_role("link", name="Tours", exact=True).click()
+        self.page.locator("main").get_by_role("link", name="All tours and requests").click()
         return StaffTours(self.page)
 
     def sign_out(self) -> Screen:
