@@ -278,6 +278,17 @@ def sync_outbox() -> int:
         .values(status="failed", skip_reason="the mail server refused it")
         .execution_options(synchronize_session=False)
     ).rowcount
+    # The address is on the do-not-contact list (a hard bounce): skipped, never retried.
+    changed += db.session.execute(
+        sa.update(FollowupMessage)
+        .where(
+            FollowupMessage.status == "sending",
+            FollowupMessage.outbox_email_id.is_not(None),
+            outbox_status.scalar_subquery() == "suppressed",
+        )
+        .values(status="skipped", skip_reason="the address is on the do-not-contact list")
+        .execution_options(synchronize_session=False)
+    ).rowcount
     return changed
 
 

@@ -38,9 +38,10 @@ def parse_instant(value: str | None) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
-    except ValueError:
+        # An instant at the edge of the calendar ("0001-01-01T00:00+01:00") has no UTC.
+        return parsed.astimezone(UTC) if parsed.tzinfo else None
+    except (ValueError, OverflowError):
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
 
 
 class StartField(HiddenField):
