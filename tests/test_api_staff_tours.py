@@ -3,12 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from jsonschema import Draft202012Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT202012
 
 from portal.api.serializers import brief_json
-from portal.api.spec import openapi_document
 from portal.extensions import db
 from portal.models.base import utcnow
 from portal.prospects.priorities import Priorities, record_priorities
@@ -16,20 +12,10 @@ from portal.settings import geo_settings
 from portal.staff.api_tokens import issue_token
 from portal.tours.brief import tour_brief
 from tests.factories import gen_agent, gen_internet, gen_property, gen_staff, gen_unit
-from tests.staff_helpers import gen_tour
+from tests.staff_helpers import check_schema, gen_tour
 
 pytestmark = pytest.mark.usefixtures("app", "fixed_clock")
 NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)  # 09:00 in Helsinki
-
-
-def _check(body, schema_name: str) -> None:
-    spec = openapi_document()
-    registry = Registry().with_resource(
-        "urn:spec", DRAFT202012.create_resource({"components": spec["components"]})
-    )
-    Draft202012Validator(
-        {"$ref": f"urn:spec#/components/schemas/{schema_name}"}, registry=registry
-    ).validate(body)
 
 
 def _bearer(staff) -> dict:
@@ -57,7 +43,7 @@ def test_day_lists_the_agents_tours_of_today_in_the_propertys_zone(client, two_p
     assert response.status_code == 200
     body = response.get_json()
     (tour,) = body["tours"]
-    _check(tour, "StaffDayTour")
+    check_schema("StaffDayTour", tour)
     assert tour["id"] == mine.id
     assert tour["local_start"] == "2026-11-24T11:00:00+02:00"
     assert tour["starts_at"] == "2026-11-24T09:00:00+00:00"
@@ -127,7 +113,7 @@ def test_brief_endpoint_is_the_serialised_brief(client, two_properties):
     response = client.get(f"/api/v1/staff/tours/{tour.id}/brief", headers=_bearer(agent_a))
     assert response.status_code == 200
     body = response.get_json()
-    _check(body, "StaffTourBrief")
+    check_schema("StaffTourBrief", body)
     assert body == brief_json(tour_brief(tour, geo_settings()))
     rent, internet = body["talking_points"]
     assert rent["facts"][0] | {"text": None} == {

@@ -5,11 +5,13 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from portal.api.serializers import brief_json
 from portal.demo.staff_day import DAY_PLAN, load_staff_day
 from portal.extensions import db
 from portal.models import SlotClaim, StaffUser, Tour
 from portal.settings import geo_settings
 from portal.tours.brief import tour_brief
+from tests.staff_helpers import check_schema
 
 DEMO_DAY = date(2026, 11, 23)  # the day the `demo` fixture loads on
 
@@ -55,3 +57,4 @@ def test_a_demo_brief_has_priorities_browsing_and_commute_places(demo):
     assert [dc.destination.label for dc in brief.commutes] == ["Work"]
     assert brief.booking_note
     assert brief.units
+    check_schema("StaffTourBrief", brief_json(brief))  # the API shape holds for a rich brief too

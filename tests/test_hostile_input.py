@@ -224,6 +224,7 @@ def world(app):
     gen_tour_type(unit.property, "guided")
     gen_tour_type(unit.property, "self_guided", capacity=3)
     gen_agent(unit.property)
+    gen_staff("agent")  # not a member yet: the property's agents page offers to add them
     for _ in range(12):  # a second page of listings, so that `page` is a link
         gen_unit(unit.property)
     admin = gen_staff("admin")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models import BrowsingSignal, Favourite, Prospect, Unit
@@ -47,11 +48,16 @@ class ProspectBrief:
     ranked: list[RankedPriority] = field(default_factory=list)
 
 
-def prospect_brief(prospect: Prospect, *, most_viewed: int = 5) -> ProspectBrief:
-    """The prospect's current priorities, inferred interests and most-looked-at listings."""
+def prospect_brief(
+    prospect: Prospect, *, most_viewed: int = 5, signals: list[BrowsingSignal] | None = None
+) -> ProspectBrief:
+    """The prospect's current priorities, inferred interests and most-looked-at listings.
+
+    :param signals: the prospect's signals when the caller has read them already.
+    """
     version = latest_version(prospect)
     p = stored_priorities(version) if version else None
-    signals = signals_of(prospect)
+    signals = signals_of(prospect) if signals is None else signals
     looked = Counter()
     for s in signals:
         if s.unit_id is not None and s.kind == "listing_view":
@@ -151,7 +157,11 @@ def browsing_summary(prospect: Prospect, signals: list[BrowsingSignal] | None = 
     )
     units = {
         u.id: u
-        for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(set(per_unit) | set(saved))))
+        for u in db.session.scalars(
+            sa.select(Unit)
+            .where(Unit.id.in_(set(per_unit) | set(saved)))
+            .options(joinedload(Unit.property))
+        )
     }
 
     def looked(unit_id: int) -> LookedAt:

@@ -7,11 +7,13 @@ the public listing page reads (see ``tours.talking_points``), commute minutes fr
 ``listings.services.commutes_to_places`` and the fit from ``prospects.fit``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from portal.destinations.store import prospect_destinations
 from portal.extensions import db
@@ -22,7 +24,7 @@ from portal.listings.services import DETAIL_LOADING, commutes_to_places
 from portal.mail.outbox import addressed_to
 from portal.models import OutboxEmail, Prospect, Tour, Unit
 from portal.prospects.brief import BrowsingSummary, ProspectBrief, browsing_summary, prospect_brief
-from portal.prospects.fit.facts import build_listing_facts, geo_facts_of
+from portal.prospects.fit.facts import ListingFacts, build_listing_facts, geo_facts_of
 from portal.prospects.fit.score import rank_by_fit
 from portal.prospects.interests import InferredInterest
 from portal.prospects.preferences import preferences_of
@@ -51,6 +53,12 @@ STAGE_LABELS = {
     "lost": "Lost",
 }
 TALKING_POINTS_MAX = 8
+# What a brief reads of its tour: load it with the tour.
+BRIEF_LOADING = (
+    joinedload(Tour.property),
+    joinedload(Tour.tour_type),
+    joinedload(Tour.prospect),
+)
 UNITS_SHOWN_STATUSES = ("available",)
 
 
@@ -163,6 +171,7 @@ def _prospect_card(tour: Tour, prospect: Prospect) -> ProspectCard:
     others = db.session.scalars(
         sa.select(Tour)
         .where(Tour.prospect_id == prospect.id, Tour.id != tour.id, Tour.starts_at < tour.starts_at)
+        .options(joinedload(Tour.property), joinedload(Tour.tour_type))
         .order_by(Tour.starts_at)
     )
     address = prospect.email or tour.email
@@ -207,12 +216,34 @@ def _topics_to_talk_about(brief: ProspectBrief, interests: list[InferredInterest
     return chosen[:TALKING_POINTS_MAX]
 
 
+def _one_building(facts_of: Callable[[Unit], ListingFacts]) -> Callable[[Unit], ListingFacts]:
+    """``facts_of`` for units of one building: the geo facts (commute minutes, the
+    neighbourhood) are the building's, so they are computed for the first unit only."""
+    first: list[ListingFacts] = []
+
+    def of(unit: Unit) -> ListingFacts:
+        if not first:
+            first.append(facts_of(unit))
+            return first[0]
+        geo = first[0]
+        return build_listing_facts(
+            unit,
+            commute_minutes=geo.commute_minutes,
+            walkability=geo.walkability,
+            walk_minutes_to_nearest=geo.walk_minutes_to_nearest,
+            places_within_10_min=geo.places_within_10_min,
+            transit_access=geo.transit_access,
+        )
+
+    return of
+
+
 def tour_brief(tour: Tour, settings: GeoSettings) -> TourBrief:
     """Build the brief of ``tour`` (reads only; a stale neighbourhood is refreshed by its job)."""
     prospect = tour.prospect
     prop = tour.property
     signals = signals_of(prospect)
-    priorities = prospect_brief(prospect)
+    priorities = prospect_brief(prospect, signals=signals)
     interests = priorities.interests
     destinations = prospect_destinations(prospect.id)
     unit = (
@@ -247,7 +278,7 @@ def tour_brief(tour: Tour, settings: GeoSettings) -> TourBrief:
     ).unique()
     ranked = rank_by_fit(
         available,
-        geo_facts_of(destinations, settings),
+        _one_building(geo_facts_of(destinations, settings)),
         current_priorities(prospect),
         interests,
     )

@@ -18,7 +18,7 @@ from portal.models.base import utcnow
 from portal.settings import geo_settings
 from portal.staff.visibility import visible_tours
 from portal.tours.agent_day import tours_on, tours_today
-from portal.tours.brief import tour_brief
+from portal.tours.brief import BRIEF_LOADING, tour_brief
 
 
 @bp.get("/staff/tours")
@@ -46,7 +46,9 @@ def staff_tours():
 @staff_token_required
 def staff_tour_brief(tour_id: int):
     tour = db.session.scalar(
-        visible_tours(current_staff(), sa.select(Tour).where(Tour.id == tour_id))
+        visible_tours(
+            current_staff(), sa.select(Tour).where(Tour.id == tour_id).options(*BRIEF_LOADING)
+        )
     )
     if tour is None:
         abort(404, description="No such tour among yours.")

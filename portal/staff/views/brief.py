@@ -15,7 +15,7 @@ from portal.settings import geo_settings
 from portal.staff.views import bp
 from portal.staff.visibility import visible_tours
 from portal.tours.agent_day import can_start_video
-from portal.tours.brief import tour_brief
+from portal.tours.brief import BRIEF_LOADING, tour_brief
 from portal.tours.outcomes import can_check_in
 
 
@@ -23,7 +23,11 @@ from portal.tours.outcomes import can_check_in
 @roles_required("agent")
 def brief(tour_id: int):
     """Everything to know before this tour; 404 for a tour outside the viewer's properties."""
-    tour = db.session.scalar(visible_tours(current_user, sa.select(Tour).where(Tour.id == tour_id)))
+    tour = db.session.scalar(
+        visible_tours(
+            current_user, sa.select(Tour).where(Tour.id == tour_id).options(*BRIEF_LOADING)
+        )
+    )
     if tour is None:
         abort(404, description="No such tour among yours.")
     now = utcnow()
