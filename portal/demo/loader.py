@@ -186,7 +186,7 @@ def _generate_units(spec: dict, today: date) -> list[dict]:
                     "view": view_text,
                     "status": "reserved" if rng.random() < 0.1 else "available",
                     "description": _unit_description(bedrooms, floor, orientation, view_text),
-                    "media": _unit_media(bedrooms, floor, room, view_kind, view_text),
+                    "media": _unit_media(bedrooms, floor, room, view_kind, view_text, orientation),
                 }
             )
     return units
@@ -200,7 +200,9 @@ def _unit_description(bedrooms: int, floor: int, orientation: str, view: str) ->
     )
 
 
-def _unit_media(bedrooms: int, floor: int, room: str, view_kind: str, view_text: str) -> list[dict]:
+def _unit_media(
+    bedrooms: int, floor: int, room: str, view_kind: str, view_text: str, orientation: str
+) -> list[dict]:
     photos = (
         ["living", "kitchen", "bedroom", "bathroom"]
         if bedrooms
@@ -231,6 +233,7 @@ def _unit_media(bedrooms: int, floor: int, room: str, view_kind: str, view_text:
             "position": 20,
             "room": room,
             "floor": floor,
+            "orientation": orientation,
             "caption": f"From the {room.lower()}, floor {floor}",
             "alt_text": f"View from the {room.lower()} window on floor {floor}: {view_text}",
         }

@@ -2,6 +2,7 @@
 
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
+from portal.models.content import ContentDraft, ContentRevision, MediaAsset
 from portal.models.geo import (
     BuildingAccess,
     GeoAddress,
@@ -52,6 +53,9 @@ from portal.models.tour import (
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "ContentDraft",
+    "ContentRevision",
+    "MediaAsset",
     "NEXT_STEPS",
     "OBJECTIONS",
     "TourCapture",
