@@ -27,8 +27,9 @@ PERSONAL_PATHS = re.compile(r"^/(me|staff|auth|tours|dev|commute)(/|$)|^/api/v1/
 FRAMED_BY_OWN_PAGES = {"devtools.outbox_email_html"}
 
 
-def content_security_policy(tile_url: str | None) -> str:
-    """Our policy; ``tile_url`` (a Leaflet URL template) adds its host to ``img-src``."""
+def content_security_policy(tile_url: str | None, frame_hosts: tuple[str, ...] = ()) -> str:
+    """Our policy; ``tile_url`` (a Leaflet URL template) adds its host to ``img-src``,
+    ``frame_hosts`` (the studio's video embed hosts) are the only pages we frame."""
     images = ["'self'"]
     if tile_url:
         parts = urlsplit(tile_url.replace("{s}", "*"))
@@ -40,6 +41,7 @@ def content_security_policy(tile_url: str | None) -> str:
         "img-src": " ".join(images),
         "connect-src": "'self'",
         "font-src": "'self'",
+        "frame-src": " ".join(f"https://{h}" for h in frame_hosts) or "'none'",
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
@@ -73,6 +75,9 @@ def add_security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.config.setdefault(
-        "CONTENT_SECURITY_POLICY", content_security_policy(app.config.get("MAP_TILE_URL"))
+        "CONTENT_SECURITY_POLICY",
+        content_security_policy(
+            app.config.get("MAP_TILE_URL"), tuple(app.config.get("STUDIO_EMBED_HOSTS", ()))
+        ),
     )
     app.after_request(add_security_headers)

@@ -74,7 +74,9 @@ class _Inventory(HTMLParser):
         self.items[("tag", tag, "")] += 1
         for name, value in attrs:
             if name in ("href", "src", "xlink:href", "action", "formaction"):
-                scheme = (value or "").strip().split(":", 1)[0].lower() if ":" in (value or "") else ""
+                scheme = (
+                    (value or "").strip().split(":", 1)[0].lower() if ":" in (value or "") else ""
+                )
                 self.items[("url", tag, scheme)] += 1
             elif name != "rel":  # nh3 adds rel to links; never something removed
                 self.items[("attr", tag, name)] += 1
