@@ -15,3 +15,7 @@ bp = Blueprint("studio", __name__, url_prefix="/studio")
 @roles_required("marketer")
 def _marketers_only() -> None:
     """Agents and prospects get 403, visitors the sign-in page (admins always pass)."""
+
+
+# The pages register their routes on ``bp`` (imported last: they import ``bp`` from here).
+from portal.studio.views import content, home  # noqa: E402, F401
