@@ -80,7 +80,7 @@ class Config:
     # Studio uploads (README "Studio"): stored here, outside the static tree, served by
     # /media/<key>/<width>.<ext>; refused above these sizes.
     MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE_DIR / "media"))
-    MEDIA_MAX_UPLOAD_MB = int(os.environ.get("MEDIA_MAX_UPLOAD_MB", "15"))
+    MEDIA_MAX_UPLOAD_MB = float(os.environ.get("MEDIA_MAX_UPLOAD_MB", "15"))
     MEDIA_MAX_MEGAPIXELS = int(os.environ.get("MEDIA_MAX_MEGAPIXELS", "40"))
     # Video embeds are taken from these hosts only (https, their embed paths).
     STUDIO_EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com")

@@ -70,7 +70,12 @@ def process_upload(
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
-        except (UnidentifiedImageError, Image.DecompressionBombError, OSError) as exc:
+        except Image.DecompressionBombError as exc:
+            raise UploadRefused(
+                f"The image declares far more pixels than the limit of "
+                f"{max_pixels / 1_000_000:g} megapixels."
+            ) from exc
+        except (UnidentifiedImageError, OSError) as exc:
             raise UploadRefused(
                 "This file is not a JPEG, PNG or WebP image (its content says otherwise)."
             ) from exc

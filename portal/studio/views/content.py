@@ -36,7 +36,7 @@ KINDS = "<any(property,unit):kind>"
 @bp.before_request
 def _room_for_studio_forms() -> None:
     request.max_form_memory_size = FORM_MEMORY_BYTES
-    request.max_content_length = (current_app.config["MEDIA_MAX_UPLOAD_MB"] + 3) * 1_000_000
+    request.max_content_length = int((current_app.config["MEDIA_MAX_UPLOAD_MB"] + 3) * 1_000_000)
 
 
 def _subject_or_404(kind: str, subject_id: int) -> Subject:
@@ -151,8 +151,11 @@ def _add_new_item(subject: Subject, form: ContentForm, content: dict) -> bool:
             form.new_file.errors = ["Choose an image file to upload."]
             return False
         config = current_app.config
-        limit = config["MEDIA_MAX_UPLOAD_MB"] * 1_000_000
-        data = upload.stream.read(limit + 1)
+        limit = int(config["MEDIA_MAX_UPLOAD_MB"] * 1_000_000)
+        try:
+            data = upload.stream.read(limit + 1)
+        finally:
+            upload.close()  # a large upload is a temporary file: let it go now
         try:
             image = process_upload(
                 data,
