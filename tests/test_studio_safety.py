@@ -177,9 +177,16 @@ def test_a_window_view_upload_is_stored_and_served_safely(client, auth, app):
     db.session.commit()
     sign_in_marketer(client, auth)
     response = _add(
-        client, "unit", unit.id, new_kind="window_view", new_alt_text="Sea view", new_room="Living room",
-        new_floor="5", new_orientation="SW", new_file=(io.BytesIO(jpeg_bytes(gps=True)), "view.jpg"),
-    )  # fmt: skip
+        client,
+        "unit",
+        unit.id,
+        new_kind="window_view",
+        new_alt_text="Sea view",
+        new_room="Living room",
+        new_floor="5",
+        new_orientation="SW",
+        new_file=(io.BytesIO(jpeg_bytes(gps=True)), "view.jpg"),
+    )
     assert response.status_code == 303
     asset = db.session.scalar(sa.select(MediaAsset))
     files = list(Path(app.config["MEDIA_DIR"]).rglob("*.jpg"))
@@ -195,7 +202,8 @@ def test_a_window_view_upload_is_stored_and_served_safely(client, auth, app):
         f"/studio/content/unit/{unit.id}", data=editor_fields("unit", unit.id, action="publish")
     )
     page = client.get(f"/listings/{unit.id}").get_data(as_text=True)
-    assert f"/media/{asset.key}/480.jpg 480w" in page and "facing SW" in page
+    assert f"/media/{asset.key}/480.jpg 480w" in page
+    assert "facing SW" in page
 
 
 @pytest.mark.parametrize(
@@ -266,7 +274,8 @@ def test_an_allowed_video_becomes_a_privacy_enhanced_embed(client, auth):
         f"/studio/content/unit/{unit.id}", data=editor_fields("unit", unit.id, action="publish")
     )
     page = client.get(f"/listings/{unit.id}").get_data(as_text=True)
-    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in page and "sandbox=" in page
+    assert 'src="https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ"' in page
+    assert "sandbox=" in page
 
 
 # -- Roles ------------------------------------------------------------------------------
@@ -309,7 +318,8 @@ def test_listing_page_carries_apartment_json_ld(client):
     data = json.loads(block)
     assert data["@type"] == "Apartment"
     assert data["url"] == f"http://portal.test/listings/{unit.id}"
-    assert data["offers"]["@type"] == "Offer" and data["offers"]["price"] == unit.rent_eur
+    assert data["offers"]["@type"] == "Offer"
+    assert data["offers"]["price"] == unit.rent_eur
     assert data["containedInPlace"]["@type"] == "Place"
 
 
