@@ -143,3 +143,28 @@ def test_studio_home_links_to_content(client, auth):
     sign_in_marketer(client, auth)
     html = client.get("/studio/").get_data(as_text=True)
     assert "/studio/content" in html
+
+
+def test_the_demo_content_is_published_revision_one(demo, client):
+    """`make run` shows history: every demo community and home has revision 1 by the marketer."""
+    from portal.models import Property, Unit
+
+    revisions = db.session.scalars(sa.select(ContentRevision)).all()
+    subjects = db.session.scalar(sa.select(sa.func.count(Property.id))) + db.session.scalar(
+        sa.select(sa.func.count(Unit.id))
+    )
+    assert len(revisions) == subjects
+    assert {(r.number, r.published_by_name) for r in revisions} == {(1, "Mikko Marketer")}
+
+
+def test_the_demo_panoramas_link_their_rooms(demo, client):
+    """The first community's two panoramas are shown by Pannellum with hotspots between rooms."""
+    from portal.models import Media
+
+    panoramas = db.session.scalars(sa.select(Media).where(Media.asset_id.is_not(None))).all()
+    assert {m.room for m in panoramas} == {"Living room", "Kitchen"}
+    assert {h["room"] for m in panoramas for h in m.hotspots} == {"Living room", "Kitchen"}
+    unit = next(u for u in panoramas[0].property.units if u.status != "leased")
+    page = client.get(f"/listings/{unit.id}").get_data(as_text=True)
+    assert "vendor/pannellum-2.5.7/pannellum.js" in page
+    assert 'class="panorama-scene"' in page
