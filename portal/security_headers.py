@@ -21,8 +21,8 @@ REFERRER_POLICY = "strict-origin-when-cross-origin"
 NO_STORE = "private, no-store"
 # Pages and answers carrying a person's data: a prospect's account and data export,
 # staff pages, sign-in, a tour's manage pages and API answers, the development mailbox,
-# a visitor's saved commute places.
-PERSONAL_PATHS = re.compile(r"^/(me|staff|auth|tours|dev|commute)(/|$)|^/api/v1/tours(/|$)")
+# a visitor's saved commute places, the marketers' studio (drafts not yet public).
+PERSONAL_PATHS = re.compile(r"^/(me|staff|studio|auth|tours|dev|commute)(/|$)|^/api/v1/tours(/|$)")
 # The outbox preview shows a mail's HTML part in an iframe of its own page.
 FRAMED_BY_OWN_PAGES = {"devtools.outbox_email_html"}
 
@@ -34,6 +34,8 @@ def content_security_policy(tile_url: str | None, frame_hosts: tuple[str, ...] =
     if tile_url:
         parts = urlsplit(tile_url.replace("{s}", "*"))
         images.append(f"{parts.scheme}://{parts.netloc}")
+    # Pannellum fetches a panorama (from us) and draws it from a blob: URL it makes.
+    images.append("blob:")
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",

@@ -24,6 +24,8 @@ REPRESENTATIVE_PAGES = {
     "/api/v1/listings": "api",
     "/tours/m/" + "a" * 22: "tours",
     "/dev/outbox": "devtools",
+    "/studio/": "studio",
+    "/sitemap.xml": "studio_public",
     "/static/css/portal.css": None,
     "/no-such-page": None,
 }
@@ -38,6 +40,7 @@ PERSONAL_PAGES = [
     "/auth/login",
     "/commute/",
     "/dev/outbox",
+    "/studio/",
 ]
 
 

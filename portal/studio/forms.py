@@ -54,7 +54,8 @@ class MediaItemForm(Form):
     caption = StringField("Caption", [PlainText(), Optional(), Length(max=300)])
     room = StringField("Room", [PlainText(), Optional(), Length(max=60)])
     floor = IntegerField("Floor", [Optional(), NumberRange(-5, 200)])
-    orientation = SelectField("Facing", choices=ORIENTATION_CHOICES, validate_choice=True)
+    # Shown for window views only; other kinds send none.
+    orientation = SelectField("Facing", choices=ORIENTATION_CHOICES, validate_choice=False)
     hotspots = StringField("Links to rooms", [PlainText(), Optional(), Length(max=300)])
     position = IntegerField("Order", [Optional(), NumberRange(0, 999)])
     remove = BooleanField("Remove")
@@ -62,6 +63,10 @@ class MediaItemForm(Form):
     def validate_kind(self, field):
         if field.data not in MEDIA_KINDS:
             raise ValidationError("Unknown media kind.")
+
+    def validate_orientation(self, field):
+        if field.data and field.data not in ORIENTATIONS:
+            raise ValidationError("Choose a compass direction.")
 
     def validate_source(self, field):
         value = field.data or ""
@@ -79,6 +84,21 @@ class MediaItemForm(Form):
                 raise ValidationError(
                     'Write links as "Kitchen @ 90; Bedroom @ 200" (room @ degrees).'
                 )
+
+
+def error_messages(form) -> list[str]:
+    """Every error of ``form`` as "Label: message", media items' errors numbered."""
+    messages = []
+    for name, errors in form.errors.items():
+        if name == "media":
+            for index, item_errors in enumerate(errors, 1):
+                for field_name, texts in (item_errors or {}).items():
+                    label = form.media.entries[index - 1].form[field_name].label.text
+                    messages += [f"Media item {index}, {label}: {t}" for t in texts]
+            continue
+        label = form[name].label.text if name in form else name
+        messages += [f"{label}: {e}" for e in errors if isinstance(e, str)]
+    return messages
 
 
 def parse_hotspots(text: str) -> list[dict]:

@@ -21,7 +21,7 @@ from portal.settings import geo_settings
 from portal.studio import revisions
 from portal.studio.content import Subject, find_subject, live_snapshot
 from portal.studio.embeds import EmbedRefused, embed_url
-from portal.studio.forms import ContentForm, RestoreForm, form_data
+from portal.studio.forms import ContentForm, RestoreForm, error_messages, form_data
 from portal.studio.images import UploadRefused, process_upload
 from portal.studio.listing_content import draft_content
 from portal.studio.media_store import store_asset
@@ -96,6 +96,7 @@ def _render_editor(subject, form, *, status=200, conflict=None, content=None, me
             state=state,
             conflict=conflict,
             media_errors=media_errors,
+            error_messages=error_messages,
             restore_form=RestoreForm(),
             **_preview_context(subject, preview_content),
         ),
@@ -246,7 +247,12 @@ def preview(kind: str, subject_id: int):
     subject = _subject_or_404(kind, subject_id)
     form = ContentForm(media_kinds=subject.media_kinds)
     if not form.validate():
-        return render_template("studio/_preview_errors.html", form=form), 422
+        return (
+            render_template(
+                "studio/_preview_errors.html", form=form, error_messages=error_messages
+            ),
+            422,
+        )
     context = _preview_context(subject, form.to_content(unit_subject=subject.unit is not None))
     template = "studio/_preview.html"
     if not is_htmx():

@@ -1,0 +1,1 @@
+"""Page objects: one per screen, so journeys read like the user's story."""
