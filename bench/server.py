@@ -32,6 +32,7 @@ def gunicorn(
     port: int | None = None,
     log: Path | None = None,
     ready_timeout: float = 30,
+    cwd: Path | None = None,
 ) -> Iterator[str]:
     """Serve ``app`` (``module:variable``) on loopback; yield its base URL.
 
@@ -39,6 +40,8 @@ def gunicorn(
         own address beforehand (``PORTAL_BASE_URL``).
     :param log: append gunicorn's and the app's output to this file instead of the terminal.
     :param ready_timeout: seconds to wait for ``/healthz`` to answer 200.
+    :param cwd: the checkout to serve from (default: this one); its ``portal`` package is
+        imported ahead of the installed one, as the baseline of a same-run comparison needs.
     """
     port = port or free_port()
     cmd = [
@@ -57,7 +60,7 @@ def gunicorn(
     ]
     out = log.open("ab") if log else None
     process = subprocess.Popen(
-        cmd, cwd=PROJECT_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=out
+        cmd, cwd=cwd or PROJECT_DIR, env={**os.environ, **(env or {})}, stdout=out, stderr=out
     )
     base = f"http://127.0.0.1:{port}"
     try:
