@@ -28,7 +28,7 @@ CONCURRENCY = 8
 ROUNDS = 7
 REQUESTS = 240  # per round and server
 FLOOR = 0.9
-FIRST_STUDIO_FILE = "portal/studio/listing_content.py"
+FIRST_STUDIO_FILE = "portal/models/content.py"  # the studio's first commit adds it
 
 
 def _git(*args: str) -> str:
@@ -38,7 +38,7 @@ def _git(*args: str) -> str:
 
 
 def default_baseline() -> str:
-    """The commit before the one that added the studio's public content reader."""
+    """The commit before the studio's first one."""
     added = _git("log", "--diff-filter=A", "--format=%H", "--", FIRST_STUDIO_FILE).splitlines()
     if not added:
         raise RuntimeError(f"{FIRST_STUDIO_FILE} is not in this history; pass --baseline")

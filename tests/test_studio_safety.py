@@ -333,3 +333,31 @@ def test_sitemap_lists_listed_homes_only(client):
     assert response.headers["Content-Type"].startswith("application/xml")
     assert f"<loc>http://portal.test/listings/{listed.id}</loc>" in xml
     assert f"/listings/{leased.id}<" not in xml
+
+
+def _studio_routes() -> list[tuple[str, str]]:
+    from portal import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/studio"):
+            continue
+        path = re.sub(r"<any\(([a-z_]+)[^>]*>", r"\1", rule.rule)
+        path = re.sub(r"<(?:int:)?[a-z_]+>", "1", path)
+        routes += [(m, path) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+    return routes
+
+
+@pytest.mark.parametrize(("method", "path"), _studio_routes())
+def test_every_studio_route_is_for_marketers_only(client, auth, method, path):
+    """Every studio route, read from the URL map: visitors to sign-in, prospects and agents 403."""
+    gen_unit()
+    db.session.commit()
+    first = client.open(path, method=method, data={})
+    assert first.status_code == 302
+    assert "/auth/login" in first.headers["Location"]
+    sign_in(client, "pia@example.com")
+    assert client.open(path, method=method, data={}).status_code == 403
+    sign_in_marketer(client, auth, role="agent")
+    assert client.open(path, method=method, data={}).status_code == 403

@@ -29,6 +29,8 @@ def demo_load(if_empty: bool) -> None:
     report = load_demo(date.today(), with_staff=not production)
     db.session.commit()
     click.echo(f"Demo: added {report.properties} communities and {report.units} units.")
+    if report.studio_revisions:
+        click.echo(f"Studio: published {report.studio_revisions} first revisions of the content.")
     if report.staff:
         # Development only: keep the generated passwords beside the SQLite file so
         # `make run` can show them again; they are random, never a default.

@@ -4,6 +4,8 @@ Search engines and listing sites read this from the page; every URL in it is bui
 ``portal.links.external_url`` on ``PORTAL_BASE_URL``.
 """
 
+from urllib.parse import urlsplit
+
 import nh3
 
 from portal.links import external_url
@@ -15,11 +17,10 @@ def listing_json_ld(unit: Unit, content: ListingContent) -> dict:
     """The JSON-LD object for ``unit``'s page (rendered with ``tojson``, which escapes <)."""
     prop = unit.property
     url = external_url("listings.detail", unit_id=unit.id)
-    images = [
-        external_url("home.index") + m.src.lstrip("/")
-        for m in (*content.unit("photo"), *content.building("photo"))
-        if m.src
-    ]
+    # Image sources are the paths the page itself uses, on the same public origin.
+    parts = urlsplit(url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    images = [origin + m.src for m in (*content.unit("photo"), *content.building("photo")) if m.src]
     place = {
         "@type": "Place",
         "name": prop.name,
