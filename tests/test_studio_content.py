@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import ContentDraft, ContentRevision
-from tests.factories import gen_property, gen_unit
+from tests.factories import gen_property, gen_staff, gen_unit
 from tests.studio_helpers import editor_fields, sign_in_marketer
 
 
@@ -168,3 +168,26 @@ def test_the_demo_panoramas_link_their_rooms(demo, client):
     page = client.get(f"/listings/{unit.id}").get_data(as_text=True)
     assert "vendor/pannellum-2.5.7/pannellum.js" in page
     assert 'class="panorama-scene"' in page
+
+
+def test_two_draft_saves_from_the_same_version_conflict(app, fixed_clock):
+    """The second of two saves naming draft version 1 is a Conflict carrying the first's text."""
+    import pytest
+
+    from portal.studio.content import find_subject
+    from portal.studio.revisions import Conflict, editing_state, save_draft
+
+    prop, _ = _community()
+    aino, mikko = gen_staff("marketer", name="Aino"), gen_staff("marketer", name="Mikko")
+    subject = find_subject("property", prop.id)
+    state = editing_state(subject)
+    content = dict(state.content)
+    save_draft(subject, {**content, "description": "Aino's"}, base_revision_id=None,
+               draft_version=0, staff=aino, now=fixed_clock)  # fmt: skip
+    save_draft(subject, {**content, "description": "Aino's again"}, base_revision_id=None,
+               draft_version=1, staff=aino, now=fixed_clock)  # fmt: skip
+    with pytest.raises(Conflict) as raised:
+        save_draft(subject, {**content, "description": "Mikko's"}, base_revision_id=None,
+                   draft_version=1, staff=mikko, now=fixed_clock)  # fmt: skip
+    assert raised.value.by == "Aino"
+    assert raised.value.theirs["description"] == "Aino's again"
