@@ -12,13 +12,14 @@ export FLASK_APP := wsgi
 PYTHON ?= $(shell for p in python3.14 python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
 	  if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then echo $$p; break; fi; done)
 
-.PHONY: help install chromium run test test-sqlite test-postgres bench lint format clean
+.PHONY: help install chromium vnu screenshots run test test-sqlite test-postgres bench lint format clean
 
 help:
 	@echo "make run    - install, migrate, load the demo and serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install dev extras and run the whole suite (SQLite, and PostgreSQL if TEST_DATABASE_URL is set)"
 	@echo "make bench  - benchmarks against a same-run baseline (bench/README.md)"
 	@echo "make lint   - ruff check and format check"
+	@echo "make screenshots - key pages at desktop and phone size into screenshots/"
 
 $(BIN)/python:
 	@if [ -z "$(PYTHON)" ]; then \
@@ -50,7 +51,16 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Browser tests need Debian's chromium (apt-get install -y chromium); they will be skipped."; fi; }
 
-test: $(VENV)/.installed chromium
+# The Nu HTML Checker for the validity test: the npm registry's vnu-jar, cached in .cache/.
+vnu: $(VENV)/.installed
+	@command -v npm >/dev/null 2>&1 && command -v java >/dev/null 2>&1 \
+	  && $(BIN)/python -m tests.vnu fetch \
+	  || echo "The Nu HTML check needs npm and java; it will be skipped."
+
+screenshots: $(VENV)/.installed chromium
+	$(BIN)/python -m tests.browser.screenshots
+
+test: $(VENV)/.installed chromium vnu
 	$(BIN)/python -m pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== Again on PostgreSQL ($$TEST_DATABASE_URL)"; \
@@ -61,8 +71,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check portal tests bench wsgi.py
-	$(BIN)/ruff format --check portal tests bench wsgi.py
+	$(BIN)/ruff check portal tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check portal tests bench wsgi.py gunicorn.conf.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix portal tests bench wsgi.py

@@ -40,8 +40,7 @@ def gunicorn(
         own address beforehand (``PORTAL_BASE_URL``).
     :param log: append gunicorn's and the app's output to this file instead of the terminal.
     :param ready_timeout: seconds to wait for ``/healthz`` to answer 200.
-    :param cwd: the checkout to serve from (default: this one); its ``portal`` package is
-        imported ahead of the installed one, as the baseline of a same-run comparison needs.
+    :param cwd: serve the code of another checkout (its ``portal`` package comes first).
     """
     port = port or free_port()
     cmd = [

@@ -4,7 +4,7 @@ from importlib import metadata
 
 from flask import Flask
 
-from portal import links, security_headers
+from portal import links, security_headers, static_assets
 from portal.config import INSTANCE_DIR, PROJECT_DIR, check_config, config_for_environment
 
 try:
@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
     links.register(app)
     security_headers.register(app)
+    static_assets.register(app)
     return app
 
 
@@ -36,7 +37,7 @@ def register_extensions(app: Flask) -> None:
     from portal import models  # noqa: F401  (every model joins the metadata)
     from portal.auth import session as staff_session
     from portal.auth.session import load_user
-    from portal.extensions import csrf, db, limiter, login_manager, migrate
+    from portal.extensions import compress, csrf, db, limiter, login_manager, migrate
     from portal.input_limits import register as register_input_limits
     from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
@@ -49,6 +50,7 @@ def register_extensions(app: Flask) -> None:
         app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True, compare_type=True
     )
     csrf.init_app(app)
+    compress.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

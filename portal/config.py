@@ -52,6 +52,10 @@ class Config:
     REDIS_URL = os.environ.get("REDIS_URL")
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
+    # Flask-Compress on pages and JSON: Brotli at a cheap level, else gzip (README "Speed").
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 4
+    COMPRESS_STREAMS = False
     # Redis down or hung: count limits in this process instead (logged), and give up on a
     # Redis call after this many seconds rather than holding the request (README "Redis").
     REDIS_TIMEOUT_SECONDS = float(os.environ.get("REDIS_TIMEOUT_SECONDS", "0.5"))

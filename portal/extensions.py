@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and attached in ``create_app``."""
 
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,3 +29,5 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+# Pages and JSON answers (static files are precompressed by portal/static_assets.py).
+compress = Compress()

@@ -2,8 +2,10 @@
 
 from flask_wtf import FlaskForm
 
+from portal.input_limits import BoundedForm
 
-class EmptyForm(FlaskForm):
+
+class EmptyForm(BoundedForm):
     """A form with no fields: a bare POST button still carries CSRF."""
 
 

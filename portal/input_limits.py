@@ -217,6 +217,19 @@ class BoundedForm(FlaskForm):
                 field.validators = [rule, *field.validators]
             return field
 
+        def render_field(self, field, render_kw):
+            """Hidden inputs render without an id (a page with several forms would repeat
+            ``id="csrf_token"``) and without constraint attributes (``required``, ``min``,
+            ``max`` ... are invalid HTML on ``type=hidden``); validation stays on the server."""
+            kind = render_kw.get("type") or getattr(field.widget, "input_type", None)
+            if kind == "hidden":
+                render_kw = {**render_kw, "id": False, **dict.fromkeys(HIDDEN_INVALID, False)}
+            return super().render_field(field, render_kw)
+
+
+# Attributes the HTML standard does not allow on <input type=hidden>.
+HIDDEN_INVALID = ("required", "min", "max", "minlength", "maxlength", "pattern", "step")
+
 
 def register(app: Flask) -> None:
     """Install the limits; call before any blueprint so every rule uses these converters."""

@@ -28,6 +28,9 @@ from redis.exceptions import RedisError
 from portal import create_app
 from portal.extensions import db, limiter
 
+# Fixtures shared by the staff tests (`heard`: the tour events a test published).
+pytest_plugins = ["tests.staff_helpers"]
+
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 # Tuesday 24 November 2026, 09:00 in Helsinki: a working morning far from any DST change.
 FIXED_NOW = datetime(2026, 11, 24, 7, 0, tzinfo=UTC)

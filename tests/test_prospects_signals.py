@@ -151,9 +151,9 @@ def test_beacon_script_loads_only_with_consent(client):
     """The listing page includes the beacon only after "allow"."""
     unit = gen_unit()
     db.session.commit()
-    assert "signals.js" not in client.get(f"/listings/{unit.id}").get_data(as_text=True)
+    assert "js/signals." not in client.get(f"/listings/{unit.id}").get_data(as_text=True)
     give_consent(client)
-    assert "signals.js" in client.get(f"/listings/{unit.id}").get_data(as_text=True)
+    assert "js/signals." in client.get(f"/listings/{unit.id}").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from portal.auth.services import create_staff
 from portal.demo.studio import load_studio_content
+from portal.demo.staff_day import load_staff_day
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
@@ -48,6 +49,7 @@ class DemoReport:
     prospects: int = 0
     tour_setup: int = 0  # tour types, hours, holidays and agent links added
     studio_revisions: int = 0  # first published revisions of the demo content
+    day_tours: int = 0  # the demo agent's tours today and in the next days
 
     @property
     def added_anything(self) -> bool:
@@ -58,6 +60,7 @@ class DemoReport:
             or self.prospects
             or self.tour_setup
             or self.studio_revisions
+            or self.day_tours
         )
 
 
@@ -96,6 +99,7 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
     db.session.flush()
     report.tour_setup = load_tour_setup()
     report.studio_revisions = load_studio_content(today)
+    report.day_tours = load_staff_day(today)
     return report
 
 

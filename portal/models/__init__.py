@@ -32,8 +32,17 @@ from portal.models.prospect import (
     MagicLink,
     PriorityVersion,
     Prospect,
+    ProspectNote,
+    StageChange,
 )
-from portal.models.staff import STAFF_ROLES, AgentHours, AgentOverride, PropertyAgent, StaffUser
+from portal.models.staff import (
+    STAFF_ROLES,
+    AgentHours,
+    AgentOverride,
+    PropertyAgent,
+    StaffApiToken,
+    StaffUser,
+)
 from portal.models.tour import (
     ACTIVE_STATUSES,
     GRID_MINUTES,
@@ -106,6 +115,9 @@ __all__ = [
     "OutboxEmail",
     "Property",
     "Prospect",
+    "ProspectNote",
+    "StageChange",
+    "StaffApiToken",
     "StaffUser",
     "Unit",
 ]

@@ -42,7 +42,13 @@ _HAS_OWNER = "prospect_id IS NOT NULL OR visitor_id IS NOT NULL"
 
 class Prospect(db.Model):
     __tablename__ = "prospect"
-    __table_args__ = (sa.CheckConstraint(column_in("stage", LIFECYCLE_STAGES), name="stage_known"),)
+    __table_args__ = (
+        sa.CheckConstraint(column_in("stage", LIFECYCLE_STAGES), name="stage_known"),
+        # The staff prospects list: filtered by stage or agent, newest first (keyset).
+        sa.Index("ix_prospect_stage_id", "stage", "id"),
+        sa.Index("ix_prospect_assigned_agent_id", "assigned_agent_id", "id"),
+        sa.Index("ix_prospect_last_contact", "last_contact_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None only once erased: the address is personal data.
@@ -58,6 +64,14 @@ class Prospect(db.Model):
     last_touch: Mapped[dict | None] = mapped_column(sa.JSON)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The agent who looks after this prospect (staff prospects page); they see the
+    # prospect even without a tour at one of their properties.
+    assigned_agent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    # When staff and the prospect were last in touch: a tour recorded or a note
+    # (portal.prospects.notes.note_contact); what the prospects list filters on.
+    last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     # Flask-Login: prospects share the login manager with staff, told apart by prefix.
     is_authenticated = True
@@ -211,4 +225,35 @@ class CommuteDestination(db.Model):
     lon: Mapped[float]
     mode: Mapped[str] = mapped_column(sa.String(10))
     arrive_by: Mapped[time | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class StageChange(db.Model):
+    """One move of a prospect's lead stage, kept for the prospect's timeline."""
+
+    __tablename__ = "prospect_stage_change"
+    __table_args__ = (sa.Index("ix_prospect_stage_change_prospect", "prospect_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int] = mapped_column(sa.ForeignKey("prospect.id", ondelete="CASCADE"))
+    from_stage: Mapped[str | None] = mapped_column(sa.String(16))
+    to_stage: Mapped[str] = mapped_column(sa.String(16))
+    reason: Mapped[str | None] = mapped_column(sa.String(200))
+    # "system" (a booking, a tour), "prospect" or "staff:<id>".
+    actor: Mapped[str] = mapped_column(sa.String(40), default="system")
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProspectNote(db.Model):
+    """A staff member's note on a prospect (staff prospect page)."""
+
+    __tablename__ = "prospect_note"
+    __table_args__ = (sa.Index("ix_prospect_note_prospect", "prospect_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int] = mapped_column(sa.ForeignKey("prospect.id", ondelete="CASCADE"))
+    staff_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    body: Mapped[str] = mapped_column(sa.String(2000))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

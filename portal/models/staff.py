@@ -111,3 +111,33 @@ class AgentOverride(db.Model):
     starts: Mapped[time | None]
     ends: Mapped[time | None]
     note: Mapped[str] = mapped_column(sa.String(120), default="")
+
+
+class StaffApiToken(db.Model):
+    """A bearer token for the staff JSON API, acting as its staff user.
+
+    Only the SHA-256 of the secret is stored; the secret is shown once, when the token
+    is made. ``prefix`` (the secret's first characters) tells tokens apart on the
+    profile page without revealing them.
+    """
+
+    __tablename__ = "staff_api_token"
+    __table_args__ = (sa.Index("ix_staff_api_token_staff", "staff_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(sa.ForeignKey("staff_user.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(sa.String(80))
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    staff: Mapped[StaffUser] = relationship()
+
+    def usable_at(self, now: datetime) -> bool:
+        """Neither revoked nor expired at ``now``."""
+        if self.revoked_at is not None:
+            return False
+        return self.expires_at is None or now < self.expires_at

@@ -8,7 +8,7 @@ places) that views pass to the services, which take them explicitly.
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, redirect, request, session, url_for
+from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user
 
 from portal.auth.redirects import safe_next  # noqa: F401  (re-exported for the views)
@@ -37,6 +37,11 @@ from portal.prospects.visitor import (
 from portal.settings import geo_settings
 
 CONSENT_KEY = "consent"  # "all" (browsing signals allowed) or "necessary"
+# The choice lives in a cookie of its own, not in the session: signing in, signing out,
+# erasing an account or an expired session cookie must not ask the visitor again.
+CONSENT_COOKIE = "doorstep_consent"
+CONSENT_CHOICES = ("all", "necessary")
+CONSENT_MAX_AGE = 365 * 24 * 3600  # a year, then the banner asks again
 
 
 def current_prospect() -> Prospect | None:
@@ -91,7 +96,23 @@ def visitor_pages_only(view: Callable) -> Callable:
 
 
 def consent_choice() -> str | None:
-    return session.get(CONSENT_KEY)
+    """The visitor's banner choice: its own cookie first, else an older session's."""
+    choice = request.cookies.get(CONSENT_COOKIE) or session.get(CONSENT_KEY)
+    return choice if choice in CONSENT_CHOICES else None
+
+
+def remember_consent(response, choice: str):
+    """Set the consent cookie on ``response`` (and the session, for this request's reads)."""
+    session[CONSENT_KEY] = choice
+    response.set_cookie(
+        CONSENT_COOKIE,
+        choice,
+        max_age=CONSENT_MAX_AGE,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 def signals_allowed() -> bool:

@@ -7,16 +7,30 @@ from datetime import time
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
+    RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
+    TextAreaField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.input_limits import BoundedForm
-from portal.models import GRID_MINUTES
+from portal.models import GRID_MINUTES, LIFECYCLE_STAGES
+from portal.models.capture import INTEREST_LEVELS, OBJECTION_LABELS
+from portal.prospects.staff_list import LAST_CONTACT_CHOICES, MAX_PER_PAGE, ProspectFilters
+
+NEXT_STEP_LABELS = {
+    "apply": "Will apply",
+    "second_visit": "Second visit",
+    "decide_by": "Decides by a date",
+    "lost": "Lost",
+}
 
 WEEKDAYS = list(calendar.day_name)  # Monday first, as date.weekday()
 
@@ -161,3 +175,142 @@ class UnverifiedInstantForm(BoundedForm):
 class HolidayForm(BoundedForm):
     day = DateField("Date", validators=[DataRequired()])
     name = StringField("Name", validators=[Optional(), Length(max=80)])
+
+
+class ApiTokenForm(BoundedForm):
+    """A new staff API token: what it is for and, optionally, when it stops working."""
+
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    expires_days = IntegerField(
+        "Expires after (days)",
+        validators=[Optional(), NumberRange(min=1, max=3650)],
+        description="Leave empty for a token that works until you revoke it.",
+    )
+
+
+class MemberForm(BoundedForm):
+    """Add an agent to a property; the choices are the active agents not yet members."""
+
+    staff_id = SelectField("Agent", coerce=int, validate_choice=True, choices=[])
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as checkboxes (phone-friendly, no multi-select box)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class CaptureForm(BoundedForm):
+    """The completion form of a tour; the priorities learned in person come alongside in
+    a ``PrioritiesForm`` with the prefix ``priorities`` (the same fields as the
+    prospect's own questionnaire). Range rules live in ``portal.tours.capture``."""
+
+    version = HiddenField()
+    units_shown = MultiCheckboxField("Units shown", coerce=int, validate_choice=False)
+    interest_level = RadioField(
+        "Interest level",
+        choices=choices((str(n), str(n)) for n in INTEREST_LEVELS),
+        validate_choice=False,
+    )
+    liked = TextAreaField("What they liked", validators=[Optional(), Length(max=1000)])
+    objections = MultiCheckboxField(
+        "Objections", choices=choices(OBJECTION_LABELS.items()), validate_choice=False
+    )
+    objection_note = StringField(
+        "Objection note (needed for “Other”)", validators=[Optional(), Length(max=500)]
+    )
+    next_step = RadioField(
+        "Next step", choices=choices(NEXT_STEP_LABELS.items()), validate_choice=False
+    )
+    decide_by = DateField("Decides by", validators=[Optional()], format="%Y-%m-%d")
+    lost_reason = StringField(
+        "Reason (needed for “Lost”)", validators=[Optional(), Length(max=200)]
+    )
+    notes = TextAreaField("Notes", validators=[Optional(), Length(max=2000)])
+
+    def answers(self) -> dict:
+        """The answers as ``portal.tours.capture.record_capture`` takes them."""
+        level = self.interest_level.data
+        return {
+            "units_shown": list(self.units_shown.data or []),
+            "interest_level": int(level) if level and str(level).isdigit() else level or None,
+            "liked": self.liked.data or "",
+            "objections": list(self.objections.data or []),
+            "objection_note": self.objection_note.data or "",
+            "next_step": self.next_step.data or None,
+            "decide_by": self.decide_by.data,
+            "lost_reason": self.lost_reason.data or "",
+            "notes": self.notes.data or "",
+        }
+
+
+class ProspectFilterForm(BoundedForm):
+    """The prospects list's filters (a GET form, for the page and the API alike)."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField("Search name, email or phone", validators=[Optional(), Length(max=100)])
+    stage = SelectField(
+        "Stage",
+        choices=choices([("", "Any stage"), *((s, s) for s in LIFECYCLE_STAGES)]),
+        default="",
+    )
+    property_id = SelectField("Property", choices=[], default="")
+    agent_id = SelectField("Agent", choices=[], default="")
+    source = StringField("Source (first touch)", validators=[Optional(), Length(max=100)])
+    last_contact = SelectField(
+        "Last contact",
+        choices=choices([("", "Any time"), *LAST_CONTACT_CHOICES.items()]),
+        default="",
+    )
+    upcoming_tour = SelectField(
+        "Upcoming tour",
+        choices=choices([("", "Either"), ("yes", "Has one"), ("no", "Has none")]),
+        default="",
+    )
+    after = IntegerField(validators=[Optional(), NumberRange(min=1)])
+    limit = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)])
+
+    def offer(self, properties, agents) -> "ProspectFilterForm":
+        """Fill the property and agent choices with what the viewer may pick."""
+        self.property_id.choices = choices(
+            [("", "Any property"), *((str(p.id), p.name) for p in properties)]
+        )
+        self.agent_id.choices = choices([("", "Any agent"), *((str(a.id), a.name) for a in agents)])
+        return self
+
+    def filters(self) -> ProspectFilters:
+        upcoming = {"yes": True, "no": False}.get(self.upcoming_tour.data or "")
+        return ProspectFilters(
+            q=(self.q.data or "").strip(),
+            stage=self.stage.data or None,
+            property_id=int(self.property_id.data) if self.property_id.data else None,
+            agent_id=int(self.agent_id.data) if self.agent_id.data else None,
+            source=(self.source.data or "").strip(),
+            last_contact=self.last_contact.data or None,
+            upcoming_tour=upcoming,
+        )
+
+
+class NoteForm(BoundedForm):
+    body = TextAreaField("New note", validators=[DataRequired(), Length(max=2000)])
+
+
+class AssignForm(BoundedForm):
+    agent_id = SelectField("Looked after by", choices=[], validate_choice=True)
+
+
+class StageForm(BoundedForm):
+    stage = SelectField("Stage", choices=choices((s, s) for s in LIFECYCLE_STAGES))
+    reason = StringField("Reason (needed for “lost”)", validators=[Length(max=200)])
+
+    def validate_reason(self, field):
+        if self.stage.data == "lost" and not (field.data or "").strip():
+            raise ValidationError("Say why the prospect is lost.")

@@ -12,7 +12,7 @@ caller, never a 403, so an id gives no hint that it exists.
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import PropertyAgent, StaffUser, Tour
+from portal.models import Property, PropertyAgent, Prospect, StaffUser, Tour
 
 
 def sees_everything(staff: StaffUser) -> bool:
@@ -45,11 +45,33 @@ def visible_tours(staff: StaffUser, stmt: sa.Select) -> sa.Select:
 def visible_prospect_ids(staff: StaffUser) -> sa.Select | None:
     """The prospects ``staff`` may see as a subquery; None means all of them (admins).
 
-    A prospect belongs to an agent's properties through a tour booked there.
-    (The prospects list adds assignment to this rule when it lands.)
+    A prospect belongs to an agent through a tour booked at one of their properties or
+    by being assigned to them (``Prospect.assigned_agent_id``, the prospects page).
     """
     if sees_everything(staff):
         return None
     if not sees_personal_data(staff):
         return sa.select(Tour.prospect_id).where(sa.false())
-    return sa.select(Tour.prospect_id).where(Tour.property_id.in_(property_ids_of(staff)))
+    return sa.union(
+        sa.select(Tour.prospect_id).where(Tour.property_id.in_(property_ids_of(staff))),
+        sa.select(Prospect.id).where(Prospect.assigned_agent_id == staff.id),
+    )
+
+
+def visible_prospects(staff: StaffUser, stmt: sa.Select) -> sa.Select:
+    """Restrict a select over ``Prospect`` to the prospects ``staff`` may see."""
+    ids = visible_prospect_ids(staff)
+    return stmt if ids is None else stmt.where(Prospect.id.in_(ids))
+
+
+def visible_tour(staff: StaffUser, tour_id: int) -> Tour | None:
+    """The tour ``tour_id`` if ``staff`` may see it, else None (the caller answers 404)."""
+    return db.session.scalar(visible_tours(staff, sa.select(Tour).where(Tour.id == tour_id)))
+
+
+def visible_properties(staff: StaffUser) -> list[Property]:
+    """The properties ``staff`` works with (all for admins), by name: filter choices."""
+    stmt = sa.select(Property).order_by(Property.name)
+    if not sees_everything(staff):
+        stmt = stmt.where(Property.id.in_(property_ids_of(staff)))
+    return list(db.session.scalars(stmt))

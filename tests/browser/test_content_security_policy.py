@@ -27,7 +27,7 @@ def test_listing_pages_run_under_the_policy(live_server, demo, geo_region, page,
     page.select_option("#bedrooms", "2")
     expect(page.locator("#results-title")).not_to_have_text(total_before)
     page.locator(".listing-card h3 a").first.click()
-    expect(page.locator("#neighbourhood-map path.leaflet-interactive").first).to_be_attached()
+    expect(page.locator("#neighbourhood-map canvas").first).to_be_attached()
     assert violations == []
 
 

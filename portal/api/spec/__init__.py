@@ -4,9 +4,18 @@ Each section module exposes ``PATHS`` and ``SCHEMAS``; add a new area to ``SECTI
 Tests validate real responses against the assembled document.
 """
 
-from portal.api.spec import common, geo, listings, tours
+from portal.api.spec import (
+    common,
+    geo,
+    listings,
+    staff_capture,
+    staff_profile,
+    staff_prospects,
+    staff_tours,
+    tours,
+)
 
-SECTIONS = [listings, geo, tours]
+SECTIONS = [listings, geo, tours, staff_profile, staff_tours, staff_capture, staff_prospects]
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:
@@ -24,9 +33,10 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
             "title": "Doorstep prospect portal API",
             "version": "1",
             "description": "Listings, commute, tours and prospects of apartment communities. "
-            "Errors share one shape: `{error: {code, message, fields?}}`.",
+            "Errors share one shape: `{error: {code, message, fields?}}`. The `/staff` "
+            "operations need a staff API token (`Authorization: Bearer <token>`).",
         },
         "servers": [{"url": server_url}],
         "paths": paths,
-        "components": {"schemas": schemas},
+        "components": {"schemas": schemas, "securitySchemes": common.SECURITY_SCHEMES},
     }

@@ -51,3 +51,22 @@ def text(*, max_length: int | None = None, required: bool = False, multiline: bo
 def or_empty(schema: dict) -> dict:
     """A query parameter that may also be sent empty (as a page's form sends it): no filter."""
     return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
+
+
+# The staff API authenticates with a staff user's token (`flask staff token EMAIL`).
+SECURITY_SCHEMES = {
+    "staffToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "A staff API token (`flask staff token EMAIL`, or the staff profile "
+        "page). It sees what its staff user sees in the staff pages.",
+    }
+}
+STAFF_SECURITY = [{"staffToken": []}]
+UNAUTHORISED = {
+    "401": {
+        "description": "No token, or a token that is unknown, revoked or expired, or whose "
+        "account is deactivated (`WWW-Authenticate: Bearer`)",
+        "content": json_body("Error"),
+    }
+}

@@ -7,4 +7,13 @@ from portal.extensions import csrf
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-from portal.api.views import document, geo, listings, tours  # noqa: E402, F401
+from portal.api.views import (  # noqa: E402, F401
+    document,
+    geo,
+    listings,
+    staff_capture,
+    staff_profile,
+    staff_prospects,
+    staff_tours,
+    tours,
+)

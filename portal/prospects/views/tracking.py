@@ -1,14 +1,14 @@
 """Consent banner choice, the browsing-signal beacon and first-visit source capture."""
 
-from flask import abort, redirect, render_template, session, url_for
+from flask import abort, make_response, redirect, render_template, session, url_for
 
 from portal.errors import api_error
 from portal.extensions import db, limiter
 from portal.htmx import is_htmx
 from portal.prospects.current import (
-    CONSENT_KEY,
     capture_request_touch,
     record_if_allowed,
+    remember_consent,
     safe_next,
 )
 from portal.prospects.forms import ConsentForm, SignalForm
@@ -25,13 +25,16 @@ def consent():
     form = ConsentForm()
     if not form.validate_on_submit():
         abort(400, description="Please choose one of the two buttons.")
-    session[CONSENT_KEY] = form.choice.data
     if form.choice.data == "necessary":
         # Campaign attribution is not necessary: a refusal drops what the first visit noted.
         forget_touches(session)
     if is_htmx():
-        return render_template("prospects/_consent_saved.html", choice=form.choice.data)
-    return redirect(safe_next(form.next.data) or url_for("home.index"), code=303)
+        response = make_response(
+            render_template("prospects/_consent_saved.html", choice=form.choice.data)
+        )
+    else:
+        response = redirect(safe_next(form.next.data) or url_for("home.index"), code=303)
+    return remember_consent(response, form.choice.data)
 
 
 @bp.get("/consent")

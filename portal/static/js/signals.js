@@ -10,7 +10,7 @@
   var url = ctx.dataset.beaconUrl;
   var unitId = ctx.dataset.unitId || "";
   var token = "";
-  try { token = JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return; }
+  try { token = JSON.parse(document.body.getAttribute("data-hx-headers"))["X-CSRFToken"]; } catch (e) { return; }
   var sent = {};
 
   function send(kind, fields, once) {

@@ -1,35 +1,37 @@
-"""The marketer's screens: sign-in, the content editor, the history, the public listing."""
+"""The marketer's screens: the studio home, the content editor and its history."""
 
-from playwright.sync_api import Page, expect
+import re
 
+from playwright.sync_api import expect
 
-class SignInPage:
-    def __init__(self, page: Page, base_url: str):
-        self.page, self.base_url = page, base_url
-
-    def sign_in(self, email: str, password: str) -> None:
-        self.page.goto(f"{self.base_url}/auth/login")
-        self.page.fill("#email", email)
-        self.page.fill("#password", password)
-        self.page.locator("#password").press("Enter")
-        self.page.wait_for_url("**/staff/**")
+from tests.browser.pages.base import Screen
 
 
-class EditorPage:
-    def __init__(self, page: Page, base_url: str, kind: str, subject_id: int):
-        self.page, self.url = page, f"{base_url}/studio/content/{kind}/{subject_id}"
+class StudioHome(Screen):
+    heading = "^Studio$"
 
-    def open(self) -> "EditorPage":
-        self.page.goto(self.url)
-        return self
+    @classmethod
+    def open(cls, page, base_url: str) -> "StudioHome":
+        page.goto(f"{base_url}/studio/")
+        return cls(page)
+
+
+class ContentEditor(Screen):
+    """``/studio/content/<kind>/<id>``: the form, and the live preview beside it."""
+
+    @classmethod
+    def open(cls, page, base_url: str, kind: str, subject_id: int) -> "ContentEditor":
+        page.goto(f"{base_url}/studio/content/{kind}/{subject_id}")
+        return cls(page)
 
     def write_description(self, text: str) -> None:
         self.page.fill("#description", text)
 
+    @property
     def preview(self):
         return self.page.locator("#preview-body")
 
-    def add_window_view(self, path, *, alt: str, room: str, floor: int, facing: str) -> None:
+    def add_window_view(self, path, *, alt: str, room: str, floor: int, facing: str):
         self.page.select_option("#new_kind", "window_view")
         self.page.set_input_files("#new_file", str(path))
         self.page.fill("#new_alt_text", alt)
@@ -37,25 +39,35 @@ class EditorPage:
         self.page.fill("#new_floor", str(floor))
         self.page.select_option("#new_orientation", facing)
         self.page.click("button[value=add]")
-        self.page.wait_for_load_state()
+        return ContentEditor(self.page)
 
-    def publish(self) -> None:
+    def publish(self) -> "ContentEditor":
         self.page.click("button[value=publish]")
-        self.page.wait_for_load_state()
+        return ContentEditor(self.page)
 
     def flash(self):
         return self.page.locator(".flash")
 
 
-class HistoryPage:
-    def __init__(self, page: Page, base_url: str, kind: str, subject_id: int):
-        self.page, self.url = page, f"{base_url}/studio/content/{kind}/{subject_id}/history"
+class ContentHistory(Screen):
+    heading = "^History of "
 
-    def open(self) -> "HistoryPage":
-        self.page.goto(self.url)
-        return self
+    @classmethod
+    def open(cls, page, base_url: str, kind: str, subject_id: int) -> "ContentHistory":
+        page.goto(f"{base_url}/studio/content/{kind}/{subject_id}/history")
+        return cls(page)
 
-    def restore(self, number: int) -> None:
+    def restore(self, number: int) -> "ContentHistory":
         self.page.click(f"button:has-text('Restore revision {number}')")
-        self.page.wait_for_load_state()
-        expect(self.page.locator(".flash")).to_contain_text(f"Revision {number} restored")
+        history = ContentHistory(self.page)
+        expect(self.page.locator(".flash")).to_contain_text(
+            re.compile(f"Revision {number} restored")
+        )
+        return history
+
+
+class PublicListing(Screen):
+    @classmethod
+    def open(cls, page, base_url: str, unit_id: int) -> "PublicListing":
+        page.goto(f"{base_url}/listings/{unit_id}")
+        return cls(page)
