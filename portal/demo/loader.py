@@ -16,8 +16,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.auth.services import create_staff
-from portal.demo.studio import load_studio_content
 from portal.demo.staff_day import load_staff_day
+from portal.demo.studio import load_studio_content
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
