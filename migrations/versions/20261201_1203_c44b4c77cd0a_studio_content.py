@@ -5,7 +5,7 @@ existing texts stay as they are: the public page shows them as plain text until 
 first publish renders them.
 
 Revision ID: c44b4c77cd0a
-Revises: f4527f20b1e8
+Revises: b81c2f8faa84
 Create Date: 2026-12-01 11:59:03.736930
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c44b4c77cd0a'
-down_revision = 'f4527f20b1e8'
+down_revision = 'b81c2f8faa84'
 branch_labels = None
 depends_on = None
 
