@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 
 from bench.bench_listings import prepare_database
-from bench.common import Stats, print_table, ratio
+from bench.common import Stats, median_of_rounds, print_table, ratio
 from bench.server import gunicorn, load
 
 CONCURRENCY = 8
@@ -37,15 +37,6 @@ def _check_headers(base: str, expect_on: bool) -> None:
     headers = httpx.get(f"{base}/listings/").headers
     if ("content-security-policy" in headers) != expect_on:
         raise RuntimeError(f"{base}: security headers {'missing' if expect_on else 'present'}")
-
-
-def _median(rounds: list[Stats]) -> dict:
-    return {
-        "req/s": statistics.median(s.per_second for s in rounds),
-        "p50 ms": statistics.median(s.p50_ms for s in rounds),
-        "p95 ms": statistics.median(s.p95_ms for s in rounds),
-        "errors": sum(s.errors for s in rounds),
-    }
 
 
 def over_http(env: dict[str, str]) -> dict[str, list[Stats]]:
@@ -91,7 +82,7 @@ def main() -> dict:
         env = prepare_database(Path(tmp))
         local = in_process(env["DATABASE_URL"])
         rounds = over_http(env)
-    off, on = _median(rounds["off"]), _median(rounds["on"])
+    off, on = median_of_rounds(rounds["off"]), median_of_rounds(rounds["on"])
     pairs = zip(rounds["on"], rounds["off"], strict=True)
     per_round = [ratio(a.per_second, b.per_second) for a, b in pairs]
     throughput = statistics.median(per_round)

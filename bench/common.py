@@ -38,6 +38,16 @@ class Stats:
         )
 
 
+def median_of_rounds(rounds: list["Stats"]) -> dict:
+    """Throughput and latency medians over rounds of one server, and their errors."""
+    return {
+        "req/s": statistics.median(s.per_second for s in rounds),
+        "p50 ms": statistics.median(s.p50_ms for s in rounds),
+        "p95 ms": statistics.median(s.p95_ms for s in rounds),
+        "errors": sum(s.errors for s in rounds),
+    }
+
+
 def percentile(sorted_values: list[float], pct: float) -> float:
     """Nearest-rank percentile of an ascending list."""
     if not sorted_values:

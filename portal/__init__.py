@@ -71,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.listings.views import bp as listings_bp
     from portal.prospects.views import bp as prospects_bp
     from portal.staff.views import bp as staff_bp
+    from portal.studio.public_views import bp as studio_public_bp
     from portal.studio.views import bp as studio_bp
     from portal.tours.views import bp as tours_bp
 
@@ -79,6 +80,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(staff_bp)
     app.register_blueprint(studio_bp)
+    app.register_blueprint(studio_public_bp)
     app.register_blueprint(prospects_bp)
     app.register_blueprint(destinations_bp)
     app.register_blueprint(api_bp)

@@ -81,6 +81,13 @@ class Config:
     GEO_WALKABILITY: dict = {}  # overrides of portal.geo.walkability.WalkabilityFormula
     GEO_NEIGHBOURHOOD_ON_SAVE = True  # precompute a saved or moved property's neighbourhood
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL")  # none: streets drawn from imported data
+    # Studio uploads (README "Studio"): stored here, outside the static tree, served by
+    # /media/<key>/<width>.<ext>; refused above these sizes.
+    MEDIA_DIR = os.environ.get("MEDIA_DIR", str(INSTANCE_DIR / "media"))
+    MEDIA_MAX_UPLOAD_MB = float(os.environ.get("MEDIA_MAX_UPLOAD_MB", "15"))
+    MEDIA_MAX_MEGAPIXELS = int(os.environ.get("MEDIA_MAX_MEGAPIXELS", "40"))
+    # Video embeds are taken from these hosts only (https, their embed paths).
+    STUDIO_EMBED_HOSTS = ("www.youtube-nocookie.com", "www.youtube.com", "player.vimeo.com")
     SESSION_COOKIE_HTTPONLY = True
     # Staff sessions end after this long without a request, and this long after sign-in
     # whatever happens (checked on the server from the signed session; portal/auth/session.py).

@@ -21,18 +21,21 @@ REFERRER_POLICY = "strict-origin-when-cross-origin"
 NO_STORE = "private, no-store"
 # Pages and answers carrying a person's data: a prospect's account and data export,
 # staff pages, sign-in, a tour's manage pages and API answers, the development mailbox,
-# a visitor's saved commute places.
-PERSONAL_PATHS = re.compile(r"^/(me|staff|auth|tours|dev|commute)(/|$)|^/api/v1/tours(/|$)")
+# a visitor's saved commute places, the marketers' studio (drafts not yet public).
+PERSONAL_PATHS = re.compile(r"^/(me|staff|studio|auth|tours|dev|commute)(/|$)|^/api/v1/tours(/|$)")
 # The outbox preview shows a mail's HTML part in an iframe of its own page.
 FRAMED_BY_OWN_PAGES = {"devtools.outbox_email_html"}
 
 
-def content_security_policy(tile_url: str | None) -> str:
-    """Our policy; ``tile_url`` (a Leaflet URL template) adds its host to ``img-src``."""
+def content_security_policy(tile_url: str | None, frame_hosts: tuple[str, ...] = ()) -> str:
+    """Our policy; ``tile_url`` (a Leaflet URL template) adds its host to ``img-src``,
+    ``frame_hosts`` (the studio's video embed hosts) are the only pages we frame."""
     images = ["'self'"]
     if tile_url:
         parts = urlsplit(tile_url.replace("{s}", "*"))
         images.append(f"{parts.scheme}://{parts.netloc}")
+    # Pannellum fetches a panorama (from us) and draws it from a blob: URL it makes.
+    images.append("blob:")
     directives = {
         "default-src": "'self'",
         "script-src": "'self'",
@@ -40,6 +43,7 @@ def content_security_policy(tile_url: str | None) -> str:
         "img-src": " ".join(images),
         "connect-src": "'self'",
         "font-src": "'self'",
+        "frame-src": " ".join(f"https://{h}" for h in frame_hosts) or "'none'",
         "object-src": "'none'",
         "base-uri": "'self'",
         "form-action": "'self'",
@@ -73,6 +77,9 @@ def add_security_headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     app.config.setdefault(
-        "CONTENT_SECURITY_POLICY", content_security_policy(app.config.get("MAP_TILE_URL"))
+        "CONTENT_SECURITY_POLICY",
+        content_security_policy(
+            app.config.get("MAP_TILE_URL"), tuple(app.config.get("STUDIO_EMBED_HOSTS", ()))
+        ),
     )
     app.after_request(add_security_headers)

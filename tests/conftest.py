@@ -16,6 +16,7 @@ os.environ["PORTAL_ENV"] = "development"
 import shutil
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 
@@ -48,6 +49,8 @@ TEST_CONFIG = {
     # The test client's host (SERVER_NAME) is the public address every link is built on.
     "SERVER_NAME": "portal.test",
     "PORTAL_BASE_URL": "http://portal.test",
+    # Studio uploads (and the demo's panoramas) never land in the checkout's instance/.
+    "MEDIA_DIR": os.path.join(tempfile.gettempdir(), f"portal-test-media-{os.getpid()}"),
 }
 
 

@@ -118,6 +118,7 @@ def test_detail_shows_unit_and_property_facts(client, listings):
         alt_text="Park view",
         room="Bedroom 1",
         floor=3,
+        orientation="E",
         caption="From bedroom 1, floor 3",
     )
     db.session.commit()

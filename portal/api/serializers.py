@@ -23,12 +23,24 @@ def internet_json(service: InternetService) -> dict:
     }
 
 
+def _media_url(media: Media) -> str:
+    if media.asset is not None:  # a studio upload: its largest size
+        asset = media.asset
+        return external_url(
+            "studio_public.media_file",
+            key=asset.key,
+            width=asset.largest_width,
+            ext=asset.extension,
+        )
+    if media.url.startswith(("http://", "https://")):  # a video embed
+        return media.url
+    return external_url("static", filename=media.url)
+
+
 def media_json(media: Media) -> dict:
     return {
         "kind": media.kind,
-        "url": external_url("static", filename=media.url)
-        if not media.url.startswith(("http://", "https://"))
-        else media.url,
+        "url": _media_url(media),
         "alt_text": media.alt_text,
         "caption": media.caption,
         "room": media.room,

@@ -39,6 +39,8 @@ def demo_load(if_empty: bool) -> None:
         f"Demo: added {report.properties} communities and {report.units} units;"
         f" {report.day_tours} tours in the demo agent's day."
     )
+    if report.studio_revisions:
+        click.echo(f"Studio: published {report.studio_revisions} first revisions of the content.")
     if report.staff:
         # Development only: keep the generated passwords beside the SQLite file so
         # `make run` can show them again; they are random, never a default.

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from portal.auth.services import create_staff
 from portal.demo.followups import load_demo_followup_tours, load_demo_followups
 from portal.demo.staff_day import load_staff_day
+from portal.demo.studio import load_studio_content
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
@@ -48,6 +49,7 @@ class DemoReport:
     staff: dict[str, str] = field(default_factory=dict)  # email -> new password
     prospects: int = 0
     tour_setup: int = 0  # tour types, hours, holidays and agent links added
+    studio_revisions: int = 0  # first published revisions of the demo content
     day_tours: int = 0  # the demo agent's tours today and in the next days
     followups: int = 0  # follow-up plans, snippets and settings added
 
@@ -59,6 +61,7 @@ class DemoReport:
             or self.staff
             or self.prospects
             or self.tour_setup
+            or self.studio_revisions
             or self.day_tours
             or self.followups
         )
@@ -98,6 +101,7 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
     report.prospects = load_demo_prospects(today)
     db.session.flush()
     report.tour_setup = load_tour_setup()
+    report.studio_revisions = load_studio_content(today)
     report.day_tours = load_staff_day(today)
     report.followups = load_demo_followups() + load_demo_followup_tours(today)
     return report
@@ -198,7 +202,7 @@ def _generate_units(spec: dict, today: date) -> list[dict]:
                     "view": view_text,
                     "status": "reserved" if rng.random() < 0.1 else "available",
                     "description": _unit_description(bedrooms, floor, orientation, view_text),
-                    "media": _unit_media(bedrooms, floor, room, view_kind, view_text),
+                    "media": _unit_media(bedrooms, floor, room, view_kind, view_text, orientation),
                 }
             )
     return units
@@ -212,7 +216,9 @@ def _unit_description(bedrooms: int, floor: int, orientation: str, view: str) ->
     )
 
 
-def _unit_media(bedrooms: int, floor: int, room: str, view_kind: str, view_text: str) -> list[dict]:
+def _unit_media(
+    bedrooms: int, floor: int, room: str, view_kind: str, view_text: str, orientation: str
+) -> list[dict]:
     photos = (
         ["living", "kitchen", "bedroom", "bathroom"]
         if bedrooms
@@ -243,6 +249,7 @@ def _unit_media(bedrooms: int, floor: int, room: str, view_kind: str, view_text:
             "position": 20,
             "room": room,
             "floor": floor,
+            "orientation": orientation,
             "caption": f"From the {room.lower()}, floor {floor}",
             "alt_text": f"View from the {room.lower()} window on floor {floor}: {view_text}",
         }

@@ -13,6 +13,8 @@ from portal.prospects.current import (
 )
 from portal.prospects.fit.context import rank_listing_page
 from portal.settings import geo_settings
+from portal.studio.listing_content import published_content
+from portal.studio.structured_data import listing_json_ld
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
@@ -70,10 +72,13 @@ def detail(unit_id: int):
     if unit is None:
         abort(404, description="That listing does not exist or is no longer available.")
     settings = geo_settings()
+    content = published_content(unit)
     return render_template(
         "listings/detail.html",
         unit=unit,
         property=unit.property,
+        content=content,
+        json_ld=listing_json_ld(unit, content),
         neighbourhood=neighbourhood_facts(unit.property, settings),
         commutes=commutes_to_places([unit], current_destinations(), settings).get(unit.id, []),
         tile_url=current_app.config.get("MAP_TILE_URL"),

@@ -2,6 +2,7 @@
 
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
+from portal.models.content import ContentDraft, ContentRevision, MediaAsset
 from portal.models.followup import (
     FOLLOWUP_TRIGGERS,
     MESSAGE_STATUSES,
@@ -90,6 +91,9 @@ __all__ = [
     "FollowupSettings",
     "FollowupSnippet",
     "FollowupStep",
+    "ContentDraft",
+    "ContentRevision",
+    "MediaAsset",
     "NEXT_STEPS",
     "OBJECTIONS",
     "TourCapture",

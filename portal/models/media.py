@@ -9,6 +9,7 @@ from portal.extensions import db
 from portal.models.base import column_in
 
 if TYPE_CHECKING:
+    from portal.models.content import MediaAsset
     from portal.models.property import Property
     from portal.models.unit import Unit
 
@@ -21,7 +22,8 @@ class Media(db.Model):
         sa.CheckConstraint(column_in("kind", MEDIA_KINDS), name="kind_known"),
         # A window view only means something with the room and floor it was taken from.
         sa.CheckConstraint(
-            "kind != 'window_view' OR (room IS NOT NULL AND floor IS NOT NULL)",
+            "kind != 'window_view' OR "
+            "(room IS NOT NULL AND floor IS NOT NULL AND orientation IS NOT NULL)",
             name="window_view_located",
         ),
     )
@@ -38,6 +40,17 @@ class Media(db.Model):
     room: Mapped[str | None] = mapped_column(sa.String(60))
     floor: Mapped[int | None]
     position: Mapped[int] = mapped_column(default=0)
+    # Set for studio uploads (served from MEDIA_DIR); None for files in the static tree
+    # (the demo's drawings) and for video embeds, whose ``url`` is the embed address.
+    asset_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("media_asset.id", ondelete="RESTRICT")
+    )
+    # Which way the window looks (a window view), one of ``unit.ORIENTATIONS``.
+    orientation: Mapped[str | None] = mapped_column(sa.String(2))
+    # Panoramas: links to other rooms' panoramas, ``[{"room", "yaw", "pitch"}]``.
+    hotspots: Mapped[list[dict]] = mapped_column(sa.JSON, default=list)
+
+    asset: Mapped["MediaAsset | None"] = relationship(lazy="joined")
 
     property: Mapped["Property"] = relationship()
     unit: Mapped["Unit | None"] = relationship(back_populates="media")

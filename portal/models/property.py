@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, column_in, utcnow
+from portal.models.content import SanitisedHTML
 
 if TYPE_CHECKING:
     from portal.models.media import Media
@@ -42,7 +43,14 @@ class Property(db.Model):
     lon: Mapped[float]
     time_zone: Mapped[str] = mapped_column(sa.String(64))
     tagline: Mapped[str] = mapped_column(sa.String(200), default="")
+    # Markdown as the marketer wrote it; the *_html columns are its sanitised rendering,
+    # set when the studio publishes (the public page shows only those).
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    highlights: Mapped[str] = mapped_column(sa.Text, default="")
+    neighbourhood_blurb: Mapped[str] = mapped_column(sa.Text, default="")
+    description_html: Mapped[str] = mapped_column(SanitisedHTML, default="")
+    highlights_html: Mapped[str] = mapped_column(SanitisedHTML, default="")
+    neighbourhood_html: Mapped[str] = mapped_column(SanitisedHTML, default="")
     amenities: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     year_built: Mapped[int | None]
     floors: Mapped[int | None]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.base import UTCDateTime, column_in, utcnow
+from portal.models.content import SanitisedHTML
 
 if TYPE_CHECKING:
     from portal.models.media import Media
@@ -44,7 +45,8 @@ class Unit(db.Model):
     available_from: Mapped[date]
     orientation: Mapped[str] = mapped_column(sa.String(2))
     view: Mapped[str] = mapped_column(sa.String(200), default="")
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")  # Markdown
+    description_html: Mapped[str] = mapped_column(SanitisedHTML, default="")  # as published
     status: Mapped[str] = mapped_column(sa.String(16), default="available")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -17,4 +17,5 @@ def _marketers_only() -> None:
     """Agents and prospects get 403, visitors the sign-in page (admins always pass)."""
 
 
-from portal.studio.views import followups  # noqa: E402, F401
+# The pages register their routes on ``bp`` (imported last: they import ``bp`` from here).
+from portal.studio.views import content, followups, home  # noqa: E402, F401
