@@ -61,8 +61,8 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m bench
 
 lint: $(VENV)/.installed
-	$(BIN)/ruff check portal tests bench wsgi.py
-	$(BIN)/ruff format --check portal tests bench wsgi.py
+	$(BIN)/ruff check portal tests bench wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check portal tests bench wsgi.py gunicorn.conf.py
 
 format: $(VENV)/.installed
 	$(BIN)/ruff check --fix portal tests bench wsgi.py

@@ -1,11 +1,11 @@
-"""Builders for the staff tests: a tour that took place, at a property with its agent."""
+"""Builders for the staff-view tests: tours placed directly (no booking flow), sign-in, a
+site with a tour that took place, the tour events heard and the API document check."""
 
-import secrets
+import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
-import sqlalchemy as sa
 from jsonschema import Draft202012Validator
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
@@ -15,45 +15,62 @@ from portal.extensions import db
 from portal.models import Property, Prospect, StaffUser, Tour, TourStatusChange, TourType, Unit
 from portal.models.base import utcnow
 from portal.tours import events
-from tests.factories import gen_agent, gen_property, gen_prospect, gen_tour_type, gen_unit
+from tests.factories import (
+    STAFF_PASSWORD,
+    gen_agent,
+    gen_property,
+    gen_prospect,
+    gen_tour_type,
+    gen_unit,
+)
+
+_seq = itertools.count(1)
 
 
 def gen_tour(
     prop: Property,
-    prospect: Prospect,
+    starts_at: datetime,
     *,
+    kind: str = "guided",
     agent: StaffUser | None = None,
-    unit: Unit | None = None,
-    starts_at: datetime | None = None,
+    prospect: Prospect | None = None,
     status: str = "confirmed",
+    **fields,
 ) -> Tour:
-    """A guided tour of ``prospect`` at ``prop`` (by default started an hour ago)."""
-    tour_type = next((t for t in _types(prop) if t.kind == "guided"), None) or gen_tour_type(prop)
-    starts_at = starts_at or utcnow() - timedelta(hours=1)
-    tour = Tour(
-        token=secrets.token_urlsafe(16),
-        uid=secrets.token_hex(16),
-        property_id=prop.id,
-        tour_type_id=tour_type.id,
-        unit_id=unit.id if unit else None,
-        agent_id=agent.id if agent else None,
-        prospect_id=prospect.id,
-        starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=30),
-        status=status,
-        name=prospect.name,
-        email=prospect.email,
-    )
-    tour.history.append(
-        TourStatusChange(from_status=None, to_status=status, starts_at=starts_at, actor="prospect")
-    )
+    """A tour of ``prop`` at ``starts_at`` (30 minutes), of the property's ``kind`` type."""
+    import sqlalchemy as sa
+
+    n = next(_seq)
+    tour_type = db.session.scalar(
+        sa.select(TourType).where(TourType.property_id == prop.id, TourType.kind == kind)
+    ) or gen_tour_type(prop, kind)
+    prospect = prospect or gen_prospect()
+    values = {
+        "token": f"staff-test-token-{n:014d}"[:32],
+        "uid": f"staff-test-{n}@doorstep.test",
+        "property_id": prop.id,
+        "tour_type_id": tour_type.id,
+        "agent_id": agent.id if agent and kind != "self_guided" else None,
+        "prospect_id": prospect.id,
+        "starts_at": starts_at,
+        "ends_at": starts_at + timedelta(minutes=30),
+        "status": status,
+        "name": prospect.name,
+        "email": prospect.email,
+    }
+    if kind == "video":
+        values["video_room_url"] = f"https://meet.example/room-{n}"
+    values.update(fields)
+    tour = Tour(**values)
     db.session.add(tour)
     db.session.flush()
     return tour
 
 
-def _types(prop: Property) -> list[TourType]:
-    return list(db.session.scalars(sa.select(TourType).where(TourType.property_id == prop.id)))
+def sign_in_staff(auth, user: StaffUser) -> None:
+    db.session.commit()
+    response = auth.login(user.email, STAFF_PASSWORD)
+    assert response.status_code in (302, 303), response.get_data(as_text=True)
 
 
 @dataclass
@@ -67,12 +84,20 @@ class Site:
     tour: Tour
 
 
-def gen_site(**tour_fields) -> Site:
+def gen_site(starts_at: datetime | None = None, status: str = "confirmed") -> Site:
+    """A ``Site`` whose guided tour (booked by the prospect) started an hour ago."""
     prop = gen_property()
     units = [gen_unit(prop), gen_unit(prop)]
     agent = gen_agent(prop)
     prospect = gen_prospect(stage="lead")
-    tour = gen_tour(prop, prospect, agent=agent, unit=units[0], **tour_fields)
+    starts_at = starts_at or utcnow() - timedelta(hours=1)
+    tour = gen_tour(
+        prop, starts_at, agent=agent, prospect=prospect, unit_id=units[0].id, status=status
+    )
+    tour.history.append(
+        TourStatusChange(from_status=None, to_status=status, starts_at=starts_at, actor="prospect")
+    )
+    db.session.flush()
     return Site(prop, units, agent, prospect, tour)
 
 

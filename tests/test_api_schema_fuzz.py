@@ -50,6 +50,8 @@ ALLOWED_REFUSALS = {
         "place": "Choose one of your saved places.",
     },
     "GET /geocode": {"q": None},
+    # a string of the right shape that is no day (2026-02-30)
+    "GET /staff/tours": {"date": "Give the day as YYYY-MM-DD, e.g. 2026-11-24."},
     "GET /commute": {"from": None, "to": None},
     "POST /tours": {
         "start": None,  # not one of the offered times

@@ -33,7 +33,7 @@ def _emails(page) -> list[str]:
 def test_an_agent_sees_prospects_of_their_properties_and_assigned_ones(site):
     """Toured or booked at their property, or assigned to them; nobody else's."""
     stranger = gen_prospect()
-    gen_tour(gen_property(), stranger)
+    gen_tour(gen_property(), utcnow(), prospect=stranger)
     assigned = gen_prospect(assigned_agent_id=site.agent.id)
     db.session.commit()
     page = find_prospects(site.agent, ProspectFilters(), now=utcnow())
@@ -67,7 +67,7 @@ def test_filters(app, filters, expected):
         "b": gen_prospect(name="Berta", stage="toured", last_contact_at=now - timedelta(days=2)),
         "c": gen_prospect(name="Cecilia"),
     }
-    gen_tour(prop, people["c"], starts_at=now + timedelta(days=2))
+    gen_tour(prop, now + timedelta(days=2), prospect=people["c"])
     db.session.commit()
     page = find_prospects(admin, filters, now=now)
     by_email = {p.email: k for k, p in people.items()}
@@ -80,8 +80,8 @@ def test_property_and_agent_filters(app):
     one, two = gen_property(), gen_property()
     agent = gen_agent(one)
     at_one, at_two, kept = gen_prospect(), gen_prospect(), gen_prospect()
-    gen_tour(one, at_one, agent=agent)
-    gen_tour(two, at_two)
+    gen_tour(one, utcnow(), prospect=at_one, agent=agent)
+    gen_tour(two, utcnow(), prospect=at_two)
     kept.assigned_agent_id = agent.id
     db.session.commit()
     now = utcnow()

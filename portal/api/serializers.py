@@ -1,5 +1,8 @@
 """Listing facts as JSON: the exact shapes documented in openapi.py."""
 
+from dataclasses import asdict
+from datetime import date, datetime
+
 from flask import jsonify
 
 from portal.errors import api_error
@@ -7,6 +10,8 @@ from portal.geo.commute import CommuteResult
 from portal.geo.geocoding import GeocodeOutcome
 from portal.links import external_url
 from portal.models import InternetService, Media, Property, Unit
+from portal.tours.agent_day import DayTour
+from portal.tours.brief import TourBrief
 
 
 def internet_json(service: InternetService) -> dict:
@@ -114,3 +119,66 @@ def geocode_error(outcome: GeocodeOutcome, field: str):
     body = response.get_json()
     body["error"]["candidates"] = [location_json(c) for c in outcome.candidates]
     return jsonify(body), status
+
+
+# The staff API: the agent's day and the tour brief (portal/tours/agent_day.py, brief.py).
+
+
+def _plain(value):
+    """Dataclass trees as JSON: instants and days in ISO 8601, everything else as is."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def day_tour_json(item: DayTour) -> dict:
+    tour = item.tour
+    return {
+        "id": tour.id,
+        "kind": tour.tour_type.kind,
+        "status": tour.status,
+        "starts_at": tour.starts_at.isoformat(),
+        "ends_at": tour.ends_at.isoformat(),
+        "local_start": item.local_start.isoformat(),
+        "local_end": item.local_end.isoformat(),
+        "time_zone": tour.property.time_zone,
+        "property": {"id": tour.property.id, "name": tour.property.name},
+        "unit": {"id": tour.unit.id, "number": tour.unit.number} if tour.unit else None,
+        "agent": {"id": tour.agent.id, "name": tour.agent.name} if tour.agent else None,
+        "prospect": {"id": tour.prospect_id, "name": tour.name},
+        "checked_in_at": tour.checked_in_at.isoformat() if tour.checked_in_at else None,
+        "video_room_url": tour.video_room_url,
+        "can_start_video": item.can_start_video,
+        "can_check_in": item.can_check_in,
+        "brief_url": external_url("api.staff_tour_brief", tour_id=tour.id),
+    }
+
+
+def brief_json(brief: TourBrief) -> dict:
+    """Everything on the brief page, as data: numbers with units and the place names."""
+    data = _plain(asdict(brief))
+    data["priorities"].pop("interests", None)  # the same list as data["interests"]
+    data["commutes"] = [
+        {
+            "destination": {
+                "label": dc.destination.label,
+                "address": dc.destination.address,
+                "mode": dc.destination.mode,
+                "arrive_by": dc.destination.arrive_by,
+            },
+            "by_mode": {mode: commute_json(r) for mode, r in dc.by_mode.items()},
+        }
+        for dc in brief.commutes
+    ]
+    for point, raw in zip(brief.talking_points, data["talking_points"], strict=True):
+        raw["section"] = point.section
+        raw["listing_url"] = (
+            f"{external_url('listings.detail', unit_id=brief.unit_id)}#{point.section_anchor}"
+            if brief.unit_id
+            else None
+        )
+    return data

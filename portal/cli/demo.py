@@ -8,6 +8,7 @@ from flask import current_app
 
 from portal.config import INSTANCE_DIR
 from portal.demo.loader import database_is_empty, load_demo
+from portal.demo.staff_day import load_staff_day
 from portal.extensions import db
 
 CREDENTIALS_FILE = INSTANCE_DIR / "demo-credentials.json"
@@ -23,12 +24,21 @@ def demo() -> None:
 def demo_load(if_empty: bool) -> None:
     """Add the demo communities, units and staff accounts that are missing."""
     if if_empty and not database_is_empty():
-        click.echo("Demo: the database already has communities; nothing loaded.")
+        # The agent's day is relative to the day it runs: top it up even so.
+        added = load_staff_day(date.today())
+        db.session.commit()
+        click.echo(
+            "Demo: the database already has communities; nothing loaded otherwise"
+            f" ({added} tours added to the demo agent's day)."
+        )
         return
     production = current_app.config["ENV_NAME"] == "production"
     report = load_demo(date.today(), with_staff=not production)
     db.session.commit()
-    click.echo(f"Demo: added {report.properties} communities and {report.units} units.")
+    click.echo(
+        f"Demo: added {report.properties} communities and {report.units} units;"
+        f" {report.day_tours} tours in the demo agent's day."
+    )
     if report.staff:
         # Development only: keep the generated passwords beside the SQLite file so
         # `make run` can show them again; they are random, never a default.

@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.auth.services import create_staff
+from portal.demo.staff_day import load_staff_day
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
@@ -46,11 +47,17 @@ class DemoReport:
     staff: dict[str, str] = field(default_factory=dict)  # email -> new password
     prospects: int = 0
     tour_setup: int = 0  # tour types, hours, holidays and agent links added
+    day_tours: int = 0  # the demo agent's tours today and in the next days
 
     @property
     def added_anything(self) -> bool:
         return bool(
-            self.properties or self.units or self.staff or self.prospects or self.tour_setup
+            self.properties
+            or self.units
+            or self.staff
+            or self.prospects
+            or self.tour_setup
+            or self.day_tours
         )
 
 
@@ -88,6 +95,7 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
     report.prospects = load_demo_prospects(today)
     db.session.flush()
     report.tour_setup = load_tour_setup()
+    report.day_tours = load_staff_day(today)
     return report
 
 

@@ -1,18 +1,33 @@
 """What an agent needs to know before a tour: stated priorities, interests, recent looks.
 
-Plain data (no request, no templates), for the staff tour brief page and follow-ups
-to render; neither is built yet (the staff-view issue builds the brief on this).
+Plain data (no request, no templates). The staff tour brief (``portal.tours.brief``)
+and follow-ups render it; ``browsing_summary`` says what the prospect looked at.
 """
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from portal.models import Prospect
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import BrowsingSignal, Favourite, Prospect, Unit
 from portal.prospects.interests import InferredInterest, infer_interests
 from portal.prospects.priorities import IMPORTANCE_LEVELS, latest_version, stored_priorities
 from portal.prospects.signals import signals_of
 from portal.prospects.topics import TOPICS
+
+RANKED_LEVELS = ("must_have", "important", "nice")
+
+
+@dataclass(frozen=True)
+class RankedPriority:
+    topic: str
+    label: str
+    importance: str  # a key of IMPORTANCE_LEVELS
+    importance_label: str
+    source: str  # "prospect", "agent" or "inferred": who recorded the version
+    recorded_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -28,6 +43,8 @@ class ProspectBrief:
     recorded_by: str | None = None  # "prospect", "agent" or "inferred"
     interests: list[InferredInterest] = field(default_factory=list)
     most_viewed_unit_ids: list[int] = field(default_factory=list)
+    # Stated topics, most important first (questionnaire order within a level).
+    ranked: list[RankedPriority] = field(default_factory=list)
 
 
 def prospect_brief(prospect: Prospect, *, most_viewed: int = 5) -> ProspectBrief:
@@ -39,12 +56,18 @@ def prospect_brief(prospect: Prospect, *, most_viewed: int = 5) -> ProspectBrief
     for s in signals:
         if s.unit_id is not None and s.kind == "listing_view":
             looked[s.unit_id] += s.dwell_seconds or 0
-    stated = {}
+    stated, ranked = {}, []
     if p is not None:
-        for level in ("must_have", "important", "nice"):
-            topics = [label for t, label in TOPICS.items() if p.level(t) == level]
+        for level in RANKED_LEVELS:
+            topics = [(t, label) for t, label in TOPICS.items() if p.level(t) == level]
             if topics:
-                stated[IMPORTANCE_LEVELS[level]] = topics
+                stated[IMPORTANCE_LEVELS[level]] = [label for _, label in topics]
+            ranked += [
+                RankedPriority(
+                    t, label, level, IMPORTANCE_LEVELS[level], version.source, version.created_at
+                )
+                for t, label in topics
+            ]
     return ProspectBrief(
         by_importance=stated,
         budget_min=p.budget_min if p else None,
@@ -61,4 +84,93 @@ def prospect_brief(prospect: Prospect, *, most_viewed: int = 5) -> ProspectBrief
             if i.topic not in TOPICS or not (p and p.level(i.topic))
         ],
         most_viewed_unit_ids=[unit_id for unit_id, _ in looked.most_common(most_viewed)],
+        ranked=ranked,
+    )
+
+
+@dataclass(frozen=True)
+class LookedAt:
+    """One listing and what the prospect did on it."""
+
+    unit_id: int
+    title: str
+    property_name: str
+    views: int = 0
+    dwell_seconds: int = 0
+    photos: int = 0
+    window_views: int = 0
+    virtual_tours: int = 0
+    commute_checks: int = 0
+    favourite: bool = False
+
+
+@dataclass(frozen=True)
+class BrowsingSummary:
+    listings: list[LookedAt] = field(default_factory=list)  # longest looked at first
+    # Neighbourhood category (as the signal named it) -> on how many listings it was opened.
+    categories_expanded: dict[str, int] = field(default_factory=dict)
+    favourites: list[LookedAt] = field(default_factory=list)
+    comparisons: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.listings or self.categories_expanded or self.favourites)
+
+
+_COUNTED = {
+    "listing_view": "views",
+    "photo_opened": "photos",
+    "window_view_opened": "window_views",
+    "virtual_tour_opened": "virtual_tours",
+    "commute_checked": "commute_checks",
+}
+
+
+def browsing_summary(prospect: Prospect, signals: list[BrowsingSignal] | None = None):
+    """What ``prospect`` looked at: listings with dwell, photos, views, categories, saves."""
+    signals = signals_of(prospect) if signals is None else signals
+    per_unit: dict[int, Counter] = {}
+    categories: dict[str, set] = {}
+    comparisons = 0
+    for s in signals:
+        if s.kind == "compare_used":
+            comparisons += 1
+        elif s.kind == "category_expanded" and s.topic:
+            categories.setdefault(s.topic, set()).add(s.unit_id or f"signal-{s.id}")
+        if s.unit_id is not None and s.kind in _COUNTED:
+            counts = per_unit.setdefault(s.unit_id, Counter())
+            counts[_COUNTED[s.kind]] += 1
+            if s.kind == "listing_view":
+                counts["dwell_seconds"] += s.dwell_seconds or 0
+    saved = list(
+        db.session.scalars(
+            sa.select(Favourite.unit_id)
+            .where(Favourite.prospect_id == prospect.id)
+            .order_by(Favourite.created_at, Favourite.id)
+        )
+    )
+    units = {
+        u.id: u
+        for u in db.session.scalars(sa.select(Unit).where(Unit.id.in_(set(per_unit) | set(saved))))
+    }
+
+    def looked(unit_id: int) -> LookedAt:
+        unit = units[unit_id]
+        return LookedAt(
+            unit_id,
+            unit.title,
+            unit.property.name,
+            favourite=unit_id in saved,
+            **per_unit.get(unit_id, {}),
+        )
+
+    listings = sorted(
+        (looked(i) for i in per_unit if i in units),
+        key=lambda item: (-item.dwell_seconds, -item.views, item.unit_id),
+    )
+    return BrowsingSummary(
+        listings=listings,
+        categories_expanded={k: len(v) for k, v in sorted(categories.items())},
+        favourites=[looked(i) for i in saved if i in units],
+        comparisons=comparisons,
     )

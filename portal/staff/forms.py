@@ -308,3 +308,9 @@ class StageForm(BoundedForm):
     def validate_reason(self, field):
         if self.stage.data == "lost" and not (field.data or "").strip():
             raise ValidationError("Say why the prospect is lost.")
+
+
+class MemberForm(BoundedForm):
+    """Add an agent to a property; the choices are the active agents not yet members."""
+
+    staff_id = SelectField("Agent", coerce=int, validate_choice=True, choices=[])

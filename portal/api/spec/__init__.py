@@ -11,10 +11,11 @@ from portal.api.spec import (
     staff_capture,
     staff_profile,
     staff_prospects,
+    staff_tours,
     tours,
 )
 
-SECTIONS = [listings, geo, tours, staff_profile, staff_capture, staff_prospects]
+SECTIONS = [listings, geo, tours, staff_profile, staff_tours, staff_capture, staff_prospects]
 
 
 def openapi_document(server_url: str = "/api/v1") -> dict:

@@ -14,5 +14,6 @@ from portal.api.views import (  # noqa: E402, F401
     staff_capture,
     staff_profile,
     staff_prospects,
+    staff_tours,
     tours,
 )
