@@ -1,0 +1,1 @@
+"""Page objects: one per screen, used by the journeys."""
