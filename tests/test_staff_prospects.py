@@ -266,3 +266,39 @@ def test_api_visibility(client, site):
     )
     assert client.get(path).status_code == 401
     assert client.get(path, headers=_bearer(gen_staff("admin"))).status_code == 200
+
+
+def test_my_data_exports_and_erases_what_staff_recorded(site):
+    """Notes, stage reasons and tour-record texts are in the export and gone on erasure;
+    the anonymous facts (interest, objections, stages) stay for the funnel."""
+    from portal.models import TourCapture
+    from portal.prospects.my_data import collect_my_data, erase_prospect
+    from portal.prospects.notes import add_note
+
+    now = utcnow()
+    add_note(site.prospect, site.agent, "Her sister lives nearby", now=now)
+    record_capture(
+        site.tour,
+        site.agent,
+        {
+            "interest_level": 2,
+            "next_step": "lost",
+            "lost_reason": "Found a flat via a friend",
+            "objections": ["price"],
+            "liked": "The sauna",
+        },
+        expected_version=site.tour.version,
+        now=now,
+    )
+    db.session.commit()
+    section = collect_my_data(site.prospect)["staff_records"]
+    assert section["notes"][0]["text"] == "Her sister lives nearby"
+    assert section["tour_records"][0]["liked"] == "The sauna"
+    assert [s["to"] for s in section["stage_changes"]] == ["toured", "lost"]
+    erase_prospect(site.prospect, now)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProspectNote)) == 0
+    capture = db.session.scalar(sa.select(TourCapture))
+    assert (capture.liked, capture.lost_reason) == ("", "(erased)")
+    assert (capture.interest_level, capture.objections) == (2, ["price"])
+    assert db.session.scalars(sa.select(StageChange.reason)).all() == [None, None]

@@ -23,6 +23,7 @@ from portal.models import (
     Prospect,
 )
 from portal.models.base import utcnow
+from portal.prospects import staff_my_data as staff_data
 from portal.prospects.favourites import favourite_ids, units_by_ids
 from portal.prospects.interests import infer_interests
 from portal.prospects.magic_links import SIGN_IN_EMAIL_KIND
@@ -32,7 +33,11 @@ from portal.prospects.signals import signals_of
 from portal.tours import my_data as tours_data
 
 # (export key, the area's my_data module), in export order.
-AREAS = (("tours", tours_data), ("commute_destinations", destinations_data))
+AREAS = (
+    ("tours", tours_data),
+    ("commute_destinations", destinations_data),
+    ("staff_records", staff_data),
+)
 
 
 def _iso(value) -> str | None:
