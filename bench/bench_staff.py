@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import sqlalchemy as sa
+
 from bench import staff_prospects
 from bench.common import print_table, ratio, time_calls
 
@@ -211,6 +213,9 @@ def main() -> dict:
             g.pop("_login_user", None)
 
         with app.app_context():
+            if db.engine.dialect.name == "postgresql":  # a scratch database: start empty
+                with db.engine.begin() as conn:
+                    conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
             db.create_all()
             setup = Setup(ids={"workdir": tmp})
             today = date.today()
