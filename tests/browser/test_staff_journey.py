@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from portal.demo.loader import load_demo
 from portal.demo.tours import DEMO_AGENT_EMAIL
 from portal.extensions import db
-from tests.browser.pages.staff import ProfilePage, ProspectsPage, SignInPage
+from tests.browser.pages.staff_crm import ProfilePage, ProspectsPage, SignInPage
 
 # Tuesday 24 November 2026, 10:05 in Helsinki: the 09:30 demo tour has begun.
 MORNING = datetime(2026, 11, 24, 8, 5, tzinfo=UTC)

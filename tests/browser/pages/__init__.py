@@ -1,1 +1,0 @@
-"""Page objects: one per screen, used by the journeys."""
