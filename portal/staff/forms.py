@@ -23,7 +23,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.input_limits import BoundedForm
 from portal.models import GRID_MINUTES, LIFECYCLE_STAGES
 from portal.models.capture import INTEREST_LEVELS, OBJECTION_LABELS
-from portal.prospects.staff_list import LAST_CONTACT_CHOICES, MAX_PER_PAGE, ProspectFilters
+from portal.prospects.staff_list import LAST_CONTACT_CHOICES, ProspectFilters
 
 NEXT_STEP_LABELS = {
     "apply": "Will apply",
@@ -269,8 +269,6 @@ class ProspectFilterForm(BoundedForm):
         choices=choices([("", "Either"), ("yes", "Has one"), ("no", "Has none")]),
         default="",
     )
-    after = IntegerField(validators=[Optional(), NumberRange(min=1)])
-    limit = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)])
 
     def offer(self, properties, agents) -> "ProspectFilterForm":
         """Fill the property and agent choices with what the viewer may pick."""
