@@ -52,11 +52,6 @@ ALLOWED_REFUSALS = {
     "GET /geocode": {"q": None},
     # a string of the right shape that is no day (2026-02-30)
     "GET /staff/tours": {"date": "Give the day as YYYY-MM-DD, e.g. 2026-11-24."},
-    # an id of the right shape that is not one of the caller's properties or agents
-    "GET /staff/prospects": {
-        "property_id": "Not a valid choice.",
-        "agent_id": "Not a valid choice.",
-    },
     "GET /commute": {"from": None, "to": None},
     "POST /tours": {
         "start": None,  # not one of the offered times
@@ -65,6 +60,16 @@ ALLOWED_REFUSALS = {
         "contact_channel": "Give a phone number so we can call or text you.",
     },
     "POST /tours/{token}/reschedule": {"start": None},
+    # Ids the token's user may filter by: its properties and their agents.
+    "GET /staff/prospects": {"property_id": None, "agent_id": None},
+    # Rules between fields, stated in the document's descriptions.
+    "POST /staff/tours/{id}/capture": {
+        "units_shown": "every unit shown must belong to this tour's community",
+        "objection_note": 'say what the "other" objection was',
+        "lost_reason": "say why the visitor is not going ahead",
+        "decide_by": None,
+        "priorities.budget_min": "must not be above the maximum",
+    },
 }
 
 

@@ -114,7 +114,7 @@ def test_brief_endpoint_is_the_serialised_brief(client, two_properties):
     assert response.status_code == 200
     body = response.get_json()
     check_schema("StaffTourBrief", body)
-    assert body == brief_json(tour_brief(tour, geo_settings()))
+    assert body == brief_json(tour_brief(tour, geo_settings())) | {"version": tour.version}
     rent, internet = body["talking_points"]
     assert rent["facts"][0] | {"text": None} == {
         "label": "Rent",

@@ -44,7 +44,7 @@ def test_due_recap_is_handed_to_the_outbox_with_its_message_id_and_unsubscribe(a
     assert counts == {"handed": 1}
     [recap, _next] = messages_of(prospect)
     email = db.session.get(OutboxEmail, recap.outbox_email_id)
-    assert email.headers["Message-ID"] == recap.message_id
+    assert email.message_id == recap.message_id
     link = unsubscribe_url(prospect, secret_key=app.config["SECRET_KEY"])
     assert email.headers["List-Unsubscribe"] == f"<{link}>"
     assert email.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
@@ -137,7 +137,7 @@ def test_sms_prospects_get_a_text_in_the_development_outbox(app):
     recap = messages_of(prospect)[0]
     sms = db.session.scalar(sa.select(OutboxEmail).where(OutboxEmail.kind == "sms"))
     assert sms.to_address == prospect.phone
-    assert sms.headers["Message-ID"] == recap.message_id
+    assert sms.message_id == recap.message_id
     assert recap.channel == "sms"
     assert recap.status == "sent"
 

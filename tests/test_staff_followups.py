@@ -57,7 +57,7 @@ def test_edit_then_approve_sends_the_agents_words(app, client, auth, reviewed):
     email = db.session.get(OutboxEmail, message.outbox_email_id)
     assert email.subject == "Lovely to meet you"
     assert email.text_body.startswith("Hi Pia!")
-    assert email.headers["Message-ID"] == message.message_id
+    assert email.message_id == message.message_id
 
 
 def test_an_unapproved_message_is_never_sent(app, reviewed):

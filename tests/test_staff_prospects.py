@@ -33,7 +33,7 @@ def _emails(page) -> list[str]:
 def test_an_agent_sees_prospects_of_their_properties_and_assigned_ones(site):
     """Toured or booked at their property, or assigned to them; nobody else's."""
     stranger = gen_prospect()
-    gen_tour(gen_property(), prospect=stranger)
+    gen_tour(gen_property(), utcnow(), prospect=stranger)
     assigned = gen_prospect(assigned_agent_id=site.agent.id)
     db.session.commit()
     page = find_prospects(site.agent, ProspectFilters(), now=utcnow())
@@ -80,8 +80,8 @@ def test_property_and_agent_filters(app):
     one, two = gen_property(), gen_property()
     agent = gen_agent(one)
     at_one, at_two, kept = gen_prospect(), gen_prospect(), gen_prospect()
-    gen_tour(one, prospect=at_one, agent=agent)
-    gen_tour(two, prospect=at_two)
+    gen_tour(one, utcnow(), prospect=at_one, agent=agent)
+    gen_tour(two, utcnow(), prospect=at_two)
     kept.assigned_agent_id = agent.id
     db.session.commit()
     now = utcnow()
@@ -266,3 +266,39 @@ def test_api_visibility(client, site):
     )
     assert client.get(path).status_code == 401
     assert client.get(path, headers=_bearer(gen_staff("admin"))).status_code == 200
+
+
+def test_my_data_exports_and_erases_what_staff_recorded(site):
+    """Notes, stage reasons and tour-record texts are in the export and gone on erasure;
+    the anonymous facts (interest, objections, stages) stay for the funnel."""
+    from portal.models import TourCapture
+    from portal.prospects.my_data import collect_my_data, erase_prospect
+    from portal.prospects.notes import add_note
+
+    now = utcnow()
+    add_note(site.prospect, site.agent, "Her sister lives nearby", now=now)
+    record_capture(
+        site.tour,
+        site.agent,
+        {
+            "interest_level": 2,
+            "next_step": "lost",
+            "lost_reason": "Found a flat via a friend",
+            "objections": ["price"],
+            "liked": "The sauna",
+        },
+        expected_version=site.tour.version,
+        now=now,
+    )
+    db.session.commit()
+    section = collect_my_data(site.prospect)["staff_records"]
+    assert section["notes"][0]["text"] == "Her sister lives nearby"
+    assert section["tour_records"][0]["liked"] == "The sauna"
+    assert [s["to"] for s in section["stage_changes"]] == ["toured", "lost"]
+    erase_prospect(site.prospect, now)
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProspectNote)) == 0
+    capture = db.session.scalar(sa.select(TourCapture))
+    assert (capture.liked, capture.lost_reason) == ("", "(erased)")
+    assert (capture.interest_level, capture.objections) == (2, ["price"])
+    assert db.session.scalars(sa.select(StageChange.reason)).all() == [None, None]

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import PriorityVersion, StageChange, TourCapture, TourStatusChange
 from portal.prospects.priorities import Priorities, current_priorities, record_priorities
-from portal.tours.capture import CaptureConflict, CaptureInvalid, mark_no_show, record_capture
+from portal.tours.capture import CaptureConflict, CaptureInvalid, record_capture
+from portal.tours.outcomes import mark_no_show
 from tests.conftest import FIXED_NOW
 from tests.factories import gen_unit
 from tests.staff_helpers import gen_site

@@ -52,9 +52,15 @@ def upgrade():
         batch_op.create_index('ix_prospect_stage_id', ['stage', 'id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_prospect_assigned_agent_id_staff_user'), 'staff_user', ['assigned_agent_id'], ['id'], ondelete='SET NULL')
 
+    with op.batch_alter_table('tour', schema=None) as batch_op:
+        batch_op.create_index('ix_tour_property_prospect', ['property_id', 'prospect_id'], unique=False)
+
 
 
 def downgrade():
+    with op.batch_alter_table('tour', schema=None) as batch_op:
+        batch_op.drop_index('ix_tour_property_prospect')
+
     with op.batch_alter_table('prospect', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_prospect_assigned_agent_id_staff_user'), type_='foreignkey')
         batch_op.drop_index('ix_prospect_stage_id')

@@ -4,6 +4,7 @@ from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from portal.listings.forms import ListingFilterForm
+from portal.staff.forms import ProspectFilterForm
 
 MAX_PER_PAGE = 100
 
@@ -24,3 +25,10 @@ class ApiListingFilterForm(ListingFilterForm):
     def page_size(self, default: int) -> int:
         """``per_page`` as asked, else ``default`` (the app's LISTINGS_PER_PAGE, 12)."""
         return self.per_page.data or default
+
+
+class StaffProspectQuery(ProspectFilterForm):
+    """The staff prospects list's filters, with the keyset ``after`` and ``limit``."""
+
+    after = IntegerField("After", validators=[Optional(), NumberRange(min=1)])
+    limit = IntegerField("Limit", validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)])

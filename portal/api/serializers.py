@@ -153,6 +153,7 @@ def day_tour_json(item: DayTour) -> dict:
         "id": tour.id,
         "kind": tour.tour_type.kind,
         "status": tour.status,
+        "version": tour.version,
         "starts_at": tour.starts_at.isoformat(),
         "ends_at": tour.ends_at.isoformat(),
         "local_start": item.local_start.isoformat(),

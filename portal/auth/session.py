@@ -124,6 +124,8 @@ def roles_required(*roles: str) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
+        # Read by the access-matrix tests: who each staff route is for.
+        wrapped.staff_roles = roles
         return wrapped
 
     return decorator

@@ -30,7 +30,7 @@ class DevOutboxSms:
                 to_address=to,
                 subject=f"SMS to {to}",
                 text_body=text,
-                headers={"Message-ID": message_id},
+                message_id=message_id,
                 status="sent",
                 created_at=now,
                 next_attempt_at=now,

@@ -138,6 +138,8 @@ class Tour(db.Model):
         sa.Index("ix_tour_agent_starts", "agent_id", "starts_at"),
         sa.Index("ix_tour_status_expires", "status", "expires_at"),
         sa.Index("ix_tour_property_starts", "property_id", "starts_at"),
+        # Staff visibility and the prospects list: a property's prospects, index-only.
+        sa.Index("ix_tour_property_prospect", "property_id", "prospect_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

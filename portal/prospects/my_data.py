@@ -25,6 +25,7 @@ from portal.models import (
     Prospect,
 )
 from portal.models.base import utcnow
+from portal.prospects import staff_my_data as staff_data
 from portal.prospects.favourites import favourite_ids, units_by_ids
 from portal.prospects.interests import infer_interests
 from portal.prospects.magic_links import SIGN_IN_EMAIL_KIND
@@ -39,6 +40,7 @@ AREAS = (
     ("commute_destinations", destinations_data),
     ("do_not_contact", mail_data),
     ("followups", followups_data),
+    ("staff_records", staff_data),
 )
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models import ACTIVE_STATUSES, Prospect, StaffUser, Tour
@@ -152,5 +153,6 @@ def _next_tours(prospect_ids: list[int], now: datetime) -> dict[int, Tour]:
             Tour.starts_at >= now,
         )
         .order_by(Tour.starts_at.desc())
+        .options(joinedload(Tour.property))
     )
     return {tour.prospect_id: tour for tour in upcoming}  # the earliest wins (last written)

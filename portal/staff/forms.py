@@ -24,7 +24,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from portal.input_limits import BoundedForm
 from portal.models import GRID_MINUTES, LIFECYCLE_STAGES
 from portal.models.capture import INTEREST_LEVELS, OBJECTION_LABELS
-from portal.prospects.staff_list import LAST_CONTACT_CHOICES, MAX_PER_PAGE, ProspectFilters
+from portal.prospects.staff_list import LAST_CONTACT_CHOICES, ProspectFilters
 
 NEXT_STEP_LABELS = {
     "apply": "Will apply",
@@ -254,10 +254,13 @@ class CaptureForm(BoundedForm):
 
     def answers(self) -> dict:
         """The answers as ``portal.tours.capture.record_capture`` takes them."""
-        level = self.interest_level.data
+        level = str(self.interest_level.data or "").strip()
+        # A short run of ASCII digits becomes a number the capture checks for 1–5; anything
+        # else (a 5,000-digit string included) goes as typed and is refused there.
+        short_number = level.isascii() and level.isdigit() and len(level) <= 3
         return {
             "units_shown": list(self.units_shown.data or []),
-            "interest_level": int(level) if level and str(level).isdigit() else level or None,
+            "interest_level": int(level) if short_number else level or None,
             "liked": self.liked.data or "",
             "objections": list(self.objections.data or []),
             "objection_note": self.objection_note.data or "",
@@ -293,8 +296,6 @@ class ProspectFilterForm(BoundedForm):
         choices=choices([("", "Either"), ("yes", "Has one"), ("no", "Has none")]),
         default="",
     )
-    after = IntegerField(validators=[Optional(), NumberRange(min=1)])
-    limit = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_PER_PAGE)])
 
     def offer(self, properties, agents) -> "ProspectFilterForm":
         """Fill the property and agent choices with what the viewer may pick."""

@@ -5,7 +5,8 @@ and the staff API both call it; it validates, flushes the ``TourCapture``, marks
 tour completed, saves the priorities learned in person as a ``PriorityVersion`` with
 source "agent", moves the prospect's lead stage (``portal.prospects.lifecycle``) and
 then publishes ``TourEvent("captured")`` so the follow-up planner plans in the same
-transaction. ``mark_no_show`` does the same for a visitor who did not come.
+transaction. ``portal.tours.outcomes`` records check-in and no-show with the same
+conflict rules.
 
 Both take the tour version the agent saw (``Tour.version``): a tour changed meanwhile
 (rescheduled, cancelled, captured by a colleague) is a ``CaptureConflict`` that shows
@@ -191,7 +192,7 @@ def validate_capture(tour: Tour, data: dict, now: datetime) -> Capture:
     )
 
 
-def _check_state(tour: Tour, expected_version: int, now: datetime, allowed) -> None:
+def check_state(tour: Tour, expected_version: int, now: datetime, allowed) -> None:
     if tour.status not in allowed:
         message = _CLOSED_MESSAGES.get(tour.status, "This tour cannot be recorded now.")
         raise CaptureConflict(message, tour)
@@ -205,7 +206,7 @@ def _check_state(tour: Tour, expected_version: int, now: datetime, allowed) -> N
         raise CaptureConflict("This tour has not started yet.", tour)
 
 
-def _flush(tour: Tour) -> None:
+def flush_tour(tour: Tour) -> None:
     # The UPDATE of the tour carries its version; a colleague's commit in between
     # makes it match no row (StaleDataError): a conflict, not an overwrite.
     try:
@@ -228,7 +229,7 @@ def record_capture(
         since ``expected_version``; nothing was written. After a conflict raised by
         the flush itself the caller must roll back.
     """
-    _check_state(tour, expected_version, now, _CAPTURABLE)
+    check_state(tour, expected_version, now, _CAPTURABLE)
     capture = validate_capture(tour, data, now)
     actor = f"staff:{staff.id}"
     row = db.session.scalar(sa.select(TourCapture).where(TourCapture.tour_id == tour.id))
@@ -249,7 +250,7 @@ def record_capture(
     if tour.status != "completed":
         record_status(tour, "completed", actor)
     tour.updated_at = now  # an UPDATE even when re-captured, so the version moves on
-    _flush(tour)
+    flush_tour(tour)
     prospect = tour.prospect
     if capture.priorities is not None:
         record_priorities(
@@ -267,22 +268,3 @@ def record_capture(
         advance_lifecycle(prospect, "lost", reason=capture.lost_reason, now=now, actor=actor)
     publish(TourEvent("captured", tour, now, capture=row, actor=actor))
     return row
-
-
-def mark_no_show(tour: Tour, staff: StaffUser, expected_version: int, now: datetime) -> Tour:
-    """Record that the visitor did not come; publishes ``no_show`` (flushes).
-
-    :raises CaptureConflict: the tour is not a confirmed tour that has started, was
-        checked in, or changed since ``expected_version``.
-    """
-    _check_state(tour, expected_version, now, ("confirmed", "rescheduled"))
-    if tour.checked_in_at is not None:
-        raise CaptureConflict("This visitor was checked in; record the tour instead.", tour)
-    if tour.starts_at > now:
-        raise CaptureConflict("A tour can be marked as a no-show once it has started.", tour)
-    actor = f"staff:{staff.id}"
-    record_status(tour, "no_show", actor)
-    tour.updated_at = now
-    _flush(tour)
-    publish(TourEvent("no_show", tour, now, actor=actor))
-    return tour

@@ -1,4 +1,6 @@
-"""What happened at a tour, as the agent records it: check-in (no-show and completion next).
+"""What happened at a tour, as the agent records it: check-in and no-show.
+
+The completion form is ``portal.tours.capture.record_capture``.
 
 Each function changes the tour, publishes its ``TourEvent`` in the caller's
 transaction and only flushes; the view or API endpoint commits. ``Tour.version`` is
@@ -9,7 +11,8 @@ from datetime import datetime, timedelta
 
 from portal.extensions import db
 from portal.models import StaffUser, Tour
-from portal.tours.booking import TourClosed
+from portal.tours.booking import TourClosed, record_status
+from portal.tours.capture import CaptureConflict, check_state, flush_tour
 from portal.tours.events import TourEvent, publish
 
 # An agent may check a visitor in from this long before the start until the end.
@@ -40,4 +43,23 @@ def check_in(tour: Tour, staff: StaffUser, now: datetime) -> Tour:
     tour.checked_in_at = now
     db.session.flush()  # bumps Tour.version; a stale row raises StaleDataError here
     publish(TourEvent("checked_in", tour, now, actor=f"staff:{staff.id}"))
+    return tour
+
+
+def mark_no_show(tour: Tour, staff: StaffUser, expected_version: int, now: datetime) -> Tour:
+    """Record that the visitor did not come; publishes ``no_show`` (flushes).
+
+    :raises CaptureConflict: the tour is not a confirmed tour that has started, was
+        checked in, or changed since ``expected_version``.
+    """
+    check_state(tour, expected_version, now, ("confirmed", "rescheduled"))
+    if tour.checked_in_at is not None:
+        raise CaptureConflict("This visitor was checked in; record the tour instead.", tour)
+    if tour.starts_at > now:
+        raise CaptureConflict("A tour can be marked as a no-show once it has started.", tour)
+    actor = f"staff:{staff.id}"
+    record_status(tour, "no_show", actor)
+    tour.updated_at = now
+    flush_tour(tour)
+    publish(TourEvent("no_show", tour, now, actor=actor))
     return tour

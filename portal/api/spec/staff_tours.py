@@ -39,6 +39,10 @@ _DAY_TOUR = _object(
         "id": {"type": "integer"},
         "kind": {"enum": list(TOUR_KINDS)},
         "status": {"enum": list(TOUR_STATUSES)},
+        "version": {
+            "type": "integer",
+            "description": "The tour's version: send it with POST /staff/tours/{id}/capture",
+        },
         "starts_at": {**_INSTANT, "description": "UTC"},
         "ends_at": {**_INSTANT, "description": "UTC"},
         "local_start": {**_INSTANT, "description": "In the property's zone, with its offset"},
@@ -228,6 +232,10 @@ _BRIEF = _object(
         "tour_id": {"type": "integer"},
         "kind": {"enum": list(TOUR_KINDS)},
         "status": {"enum": list(TOUR_STATUSES)},
+        "version": {
+            "type": "integer",
+            "description": "The tour's version: send it with POST /staff/tours/{id}/capture",
+        },
         "starts_at": _INSTANT,
         "ends_at": _INSTANT,
         "time_zone": {"type": "string"},

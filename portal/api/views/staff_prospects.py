@@ -8,6 +8,7 @@ marketer's token gets 403: marketers see no personal data.
 import sqlalchemy as sa
 from flask import abort, jsonify, request
 
+from portal.api.forms import StaffProspectQuery
 from portal.api.staff_auth import current_staff, staff_token_required
 from portal.api.views import bp
 from portal.errors import api_error
@@ -18,7 +19,6 @@ from portal.models.base import utcnow
 from portal.prospects.notes import assignable_agents
 from portal.prospects.staff_list import PER_PAGE, find_prospects
 from portal.prospects.timeline import prospect_timeline
-from portal.staff.forms import ProspectFilterForm
 from portal.staff.visibility import sees_personal_data, visible_properties, visible_prospects
 
 
@@ -61,7 +61,7 @@ def staff_prospects():
     staff = current_staff()
     if not sees_personal_data(staff):
         return _no_people()
-    form = ProspectFilterForm(formdata=request.args).offer(
+    form = StaffProspectQuery(formdata=request.args).offer(
         visible_properties(staff), assignable_agents(staff)
     )
     if not form.validate():

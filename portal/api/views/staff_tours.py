@@ -52,4 +52,6 @@ def staff_tour_brief(tour_id: int):
     )
     if tour is None:
         abort(404, description="No such tour among yours.")
-    return jsonify(brief_json(tour_brief(tour, geo_settings())))
+    body = brief_json(tour_brief(tour, geo_settings()))
+    body["version"] = tour.version  # what POST .../capture sends back (a conflict otherwise)
+    return jsonify(body)

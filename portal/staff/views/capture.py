@@ -20,7 +20,8 @@ from portal.prospects.priorities import current_priorities
 from portal.staff.forms import CaptureForm, choices
 from portal.staff.views import bp
 from portal.staff.visibility import visible_tour
-from portal.tours.capture import CaptureConflict, CaptureInvalid, mark_no_show, record_capture
+from portal.tours.capture import CaptureConflict, CaptureInvalid, record_capture
+from portal.tours.outcomes import mark_no_show
 
 
 def visible_tour_or_404(tour_id: int) -> Tour:

@@ -40,9 +40,15 @@ def prospects():
     form = ProspectFilterForm(formdata=request.args).offer(
         visible_properties(current_user), assignable_agents(current_user)
     )
-    if not form.validate():
+    raw_after = request.args.get("after", "")
+    after = parse_db_id(raw_after) if raw_after else None
+    valid = form.validate()
+    if raw_after and after is None:  # the keyset of a page link, not a filter
+        form.q.errors = [*form.q.errors, "The page link is broken; start from the first page."]
+        valid = False
+    if not valid:
         return render_template("staff/prospects.html", form=form, page=None, counts=None), 400
-    page = find_prospects(current_user, form.filters(), now=utcnow(), after=form.after.data)
+    page = find_prospects(current_user, form.filters(), now=utcnow(), after=after)
     args = request.args.to_dict()
     args.pop("after", None)
     return render_template(

@@ -72,6 +72,8 @@ def reassign(tour_id: int):
     """Give the tour to another agent of the property who is free then."""
     agent_id = parse_db_id(request.form.get("agent_id", ""))
     if agent_id is None:
+        if tour_for_staff(current_user, tour_id, utcnow()) is None:
+            abort(404, description="No such tour among yours.")  # first: no hint it exists
         abort(400, description="Choose an agent.")
     return _act(
         tour_id,
