@@ -31,6 +31,7 @@ from portal.models.prospect import (
     MagicLink,
     PriorityVersion,
     Prospect,
+    StageChange,
 )
 from portal.models.staff import STAFF_ROLES, AgentHours, AgentOverride, PropertyAgent, StaffUser
 from portal.models.tour import (
@@ -65,6 +66,7 @@ __all__ = [
     "Favourite",
     "MagicLink",
     "PriorityVersion",
+    "StageChange",
     "ACTIVE_STATUSES",
     "TOUR_CONTACT_CHANNELS",
     "GRID_MINUTES",

@@ -86,6 +86,29 @@ class Prospect(db.Model):
         return f"<Prospect {self.id}>"
 
 
+class StageChange(db.Model):
+    """One dated move through the lifecycle, kept for the funnel (applied and leased when).
+
+    Written by ``portal.prospects.lifecycle.advance_lifecycle`` only; it holds no
+    personal data, so it survives erasure like the prospect's anonymous stage.
+    """
+
+    __tablename__ = "stage_change"
+    __table_args__ = (
+        sa.CheckConstraint(column_in("to_stage", LIFECYCLE_STAGES), name="to_stage_known"),
+        sa.Index("ix_stage_change_to_at", "to_stage", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prospect_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("prospect.id", ondelete="CASCADE"), index=True
+    )
+    from_stage: Mapped[str] = mapped_column(sa.String(16))
+    to_stage: Mapped[str] = mapped_column(sa.String(16))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(sa.String(40), default="system")  # system, staff:<id>
+
+
 class ContactPreference(db.Model):
     """How, how often and when a prospect agrees to hear from us."""
 

@@ -11,18 +11,27 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import LIFECYCLE_STAGES, Prospect
+from portal.models import LIFECYCLE_STAGES, Prospect, StageChange
 from portal.models.base import utcnow
 
 FUNNEL = LIFECYCLE_STAGES[:-1]  # every stage but "lost", in order
 
 
 def advance_lifecycle(
-    prospect: Prospect, stage: str, *, reason: str | None = None, now: datetime | None = None
+    prospect: Prospect,
+    stage: str,
+    *,
+    reason: str | None = None,
+    now: datetime | None = None,
+    actor: str = "system",
 ) -> bool:
     """Move ``prospect`` to ``stage`` if that is forward (flushes). True if it moved.
 
+    Every move is also a dated ``StageChange`` row, which the funnel insights read
+    (when a prospect applied, leased or was lost).
+
     :param reason: required for "lost" (e.g. "chose another building").
+    :param actor: who moved them: "system" (a booking, a completed tour) or "staff:<id>".
     """
     if stage not in LIFECYCLE_STAGES:
         raise ValueError(f"stage must be one of {', '.join(LIFECYCLE_STAGES)}")
@@ -36,8 +45,16 @@ def advance_lifecycle(
         return False
     else:
         prospect.lost_reason = None
+    at = now or utcnow()
+    if prospect.id is None:
+        db.session.flush()
+    db.session.add(
+        StageChange(
+            prospect_id=prospect.id, from_stage=prospect.stage, to_stage=stage, at=at, actor=actor
+        )
+    )
     prospect.stage = stage
-    prospect.stage_changed_at = now or utcnow()
+    prospect.stage_changed_at = at
     db.session.flush()
     return True
 
