@@ -15,3 +15,6 @@ bp = Blueprint("studio", __name__, url_prefix="/studio")
 @roles_required("marketer")
 def _marketers_only() -> None:
     """Agents and prospects get 403, visitors the sign-in page (admins always pass)."""
+
+
+from portal.studio.views import insights  # noqa: E402, F401
