@@ -154,7 +154,7 @@ def test_objections_among_leased_and_lost(world):
 
 
 def test_follow_up_performance(world):
-    """Sent, recipients, unsubscribed, replied and leased after, per kind; tour mail is not counted."""
+    """Sent, recipients, unsubscribed, replied, leased after, per kind; tour mail not counted."""
     rows = {r.kind: r for r in followup_stats.follow_ups(query(world))}
     assert set(rows) == {"followup_nudge", "followup_tour_thanks"}
     thanks = rows["followup_tour_thanks"]
