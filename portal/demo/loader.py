@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.auth.services import create_staff
+from portal.demo.history import HISTORY_PROSPECTS, load_demo_history
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
@@ -46,11 +47,17 @@ class DemoReport:
     staff: dict[str, str] = field(default_factory=dict)  # email -> new password
     prospects: int = 0
     tour_setup: int = 0  # tour types, hours, holidays and agent links added
+    history: int = 0  # prospects of the sales history behind the insights
 
     @property
     def added_anything(self) -> bool:
         return bool(
-            self.properties or self.units or self.staff or self.prospects or self.tour_setup
+            self.properties
+            or self.units
+            or self.staff
+            or self.prospects
+            or self.tour_setup
+            or self.history
         )
 
 
@@ -62,12 +69,15 @@ def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(Property.id))) == 0
 
 
-def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
+def load_demo(
+    today: date, *, with_staff: bool = True, history_prospects: int = HISTORY_PROSPECTS
+) -> DemoReport:
     """Add whatever part of the demo is missing (flushes; the caller commits).
 
     :param today: availability dates are spread over the weeks after this day.
     :param with_staff: also create the agent, marketer and admin accounts with
         fresh random passwords, returned in the report (never stored in clear).
+    :param history_prospects: size of the sales history behind the insights (0: none).
     """
     report = DemoReport()
     for spec in read_communities():
@@ -88,6 +98,8 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
     report.prospects = load_demo_prospects(today)
     db.session.flush()
     report.tour_setup = load_tour_setup()
+    db.session.flush()
+    report.history = load_demo_history(today, prospects=history_prospects)
     return report
 
 
