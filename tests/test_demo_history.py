@@ -1,4 +1,4 @@
-"""The demo's sales history: deterministic, idempotent, relative to the day, and it tells a story."""
+"""The demo's sales history: deterministic, idempotent, relative to the day, telling a story."""
 
 from datetime import UTC, date, datetime, time
 
@@ -6,7 +6,16 @@ import sqlalchemy as sa
 
 from portal.demo.history import load_demo_history
 from portal.extensions import db
-from portal.models import Prospect, StageChange, Tour
+from portal.models import (
+    ContactPreference,
+    OutboxEmail,
+    PriorityVersion,
+    Prospect,
+    StageChange,
+    Tour,
+    TourCapture,
+    TourStatusChange,
+)
 from portal.studio import funnel
 from portal.studio.insights_query import InsightsQuery
 
@@ -35,11 +44,16 @@ def test_history_is_loaded_once_and_lies_in_the_past(demo):
 def test_history_is_the_same_on_every_machine_shifted_to_the_day(app, demo):
     """Same seed, same story: loaded a week later, the same prospects and outcomes."""
     first = [(email, stage, status) for email, stage, status, _ in _stories()]
-    db.session.execute(sa.delete(StageChange))
-    for model in ("tour_status_change", "tour_capture", "tour", "priority_version"):
-        db.session.execute(sa.text(f"DELETE FROM {model}"))
-    db.session.execute(sa.text("DELETE FROM contact_preference"))
-    db.session.execute(sa.text("DELETE FROM outbox_email"))
+    for model in (
+        StageChange,
+        TourStatusChange,
+        TourCapture,
+        Tour,
+        PriorityVersion,
+        ContactPreference,
+        OutboxEmail,
+    ):
+        db.session.execute(sa.delete(model))
     db.session.execute(sa.delete(Prospect).where(Prospect.email.like("history-%")))
     assert load_demo_history(date(2026, 11, 30), prospects=40) == 40
     assert [(e, s, st) for e, s, st, _ in _stories()] == first
