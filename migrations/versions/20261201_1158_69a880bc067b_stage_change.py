@@ -1,4 +1,4 @@
-"""Stage history: one dated row per lifecycle move, for the funnel insights.
+"""Stage history: one dated row per lifecycle move, and tour indexes, for the funnel insights.
 
 Existing prospects past "prospect" get one backfilled row at their last stage change
 (actor "backfill"), so their current stage is dated too.
@@ -32,8 +32,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stage_change'))
     )
     with op.batch_alter_table('stage_change', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_stage_change_prospect_id'), ['prospect_id'], unique=False)
-        batch_op.create_index('ix_stage_change_to_at', ['to_stage', 'at'], unique=False)
+        batch_op.create_index('ix_stage_change_prospect', ['prospect_id', 'to_stage', 'at'], unique=False)
+    with op.batch_alter_table('tour', schema=None) as batch_op:
+        batch_op.create_index('ix_tour_held', ['prospect_id', 'property_id', 'status', 'starts_at'], unique=False)
+        batch_op.create_index('ix_tour_created_at', ['created_at'], unique=False)
+        batch_op.create_index('ix_tour_starts_at', ['starts_at'], unique=False)
     op.execute(
         "INSERT INTO stage_change (prospect_id, from_stage, to_stage, at, actor) "
         "SELECT id, 'prospect', stage, COALESCE(stage_changed_at, created_at), 'backfill' "
@@ -43,8 +46,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('tour', schema=None) as batch_op:
+        batch_op.drop_index('ix_tour_starts_at')
+        batch_op.drop_index('ix_tour_created_at')
+        batch_op.drop_index('ix_tour_held')
     with op.batch_alter_table('stage_change', schema=None) as batch_op:
-        batch_op.drop_index('ix_stage_change_to_at')
-        batch_op.drop_index(batch_op.f('ix_stage_change_prospect_id'))
+        batch_op.drop_index('ix_stage_change_prospect')
 
     op.drop_table('stage_change')

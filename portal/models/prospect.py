@@ -96,13 +96,11 @@ class StageChange(db.Model):
     __tablename__ = "stage_change"
     __table_args__ = (
         sa.CheckConstraint(column_in("to_stage", LIFECYCLE_STAGES), name="to_stage_known"),
-        sa.Index("ix_stage_change_to_at", "to_stage", "at"),
+        sa.Index("ix_stage_change_prospect", "prospect_id", "to_stage", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    prospect_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("prospect.id", ondelete="CASCADE"), index=True
-    )
+    prospect_id: Mapped[int] = mapped_column(sa.ForeignKey("prospect.id", ondelete="CASCADE"))
     from_stage: Mapped[str] = mapped_column(sa.String(16))
     to_stage: Mapped[str] = mapped_column(sa.String(16))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

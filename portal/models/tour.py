@@ -138,6 +138,10 @@ class Tour(db.Model):
         sa.Index("ix_tour_agent_starts", "agent_id", "starts_at"),
         sa.Index("ix_tour_status_expires", "status", "expires_at"),
         sa.Index("ix_tour_property_starts", "property_id", "starts_at"),
+        # The funnel insights: a prospect's first booking per property, tours by period.
+        sa.Index("ix_tour_held", "prospect_id", "property_id", "status", "starts_at"),
+        sa.Index("ix_tour_created_at", "created_at"),
+        sa.Index("ix_tour_starts_at", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,7 +3,8 @@
 Definitions (shown on the page as ``DEFINITIONS``):
 
 * A **lead** is a prospect's first inbound contact per property: their first tour
-  booking or request there, whatever became of it. Leads are counted in the period
+  booking or request there, whatever became of it (the only inbound contact the
+  portal records per property). Leads are counted in the period
   they arrived; what became of them is counted up to ``now``.
 * **Toured**: the lead has a tour at that property that happened (status completed),
   not merely a booking.
@@ -18,6 +19,7 @@ Every query groups in the database; nothing loops over prospects in Python.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from portal.extensions import db
 from portal.models import Property, Prospect, StaffUser, StageChange, Tour
@@ -75,140 +77,134 @@ def cut_column(q: InsightsQuery, *, property_name, agent_name, first_touch, last
     }[q.by]
 
 
-def leads(q: InsightsQuery) -> sa.Subquery:
-    """One row per lead in the period and filters: prospect, property, when, agent, cut."""
-    first = (
-        sa.select(
-            Tour.prospect_id,
-            Tour.property_id,
-            Tour.agent_id,
-            Tour.created_at.label("lead_at"),
-            sa.func.row_number()
-            .over(
-                partition_by=(Tour.prospect_id, Tour.property_id),
-                order_by=(Tour.created_at, Tour.id),
-            )
-            .label("rn"),
+def leads(q: InsightsQuery) -> sa.Select:
+    """One row per lead in the period and filters: prospect, property, when, agent, cut.
+
+    A booking is a lead when no earlier booking of the same prospect at the same
+    property exists (``ix_tour_held`` makes that look-up an index probe).
+    """
+    earlier = aliased(Tour, name="earlier")
+    first_here = ~(
+        sa.select(earlier.id)
+        .where(
+            earlier.prospect_id == Tour.prospect_id,
+            earlier.property_id == Tour.property_id,
+            sa.or_(
+                earlier.created_at < Tour.created_at,
+                sa.and_(earlier.created_at == Tour.created_at, earlier.id < Tour.id),
+            ),
         )
-    ).subquery("first_booking")
-    f = first.c
+        .exists()
+    )
     cut = cut_column(
         q,
         property_name=Property.name,
         agent_name=StaffUser.name,
         first_touch=Prospect.first_touch,
         last_touch=Prospect.last_touch,
-        stamp=f.lead_at,
+        stamp=Tour.created_at,
     )
     stmt = (
         sa.select(
-            f.prospect_id,
-            f.property_id,
-            f.agent_id,
-            f.lead_at,
-            Prospect.stage,
-            cut.label("cut"),
-        )
-        .join(Prospect, Prospect.id == f.prospect_id)
-        .join(Property, Property.id == f.property_id)
-        .outerjoin(StaffUser, StaffUser.id == f.agent_id)
-        .where(f.rn == 1, f.lead_at >= q.start, f.lead_at < q.end, f.lead_at <= q.now)
-    )
-    if q.property_id is not None:
-        stmt = stmt.where(f.property_id == q.property_id)
-    if q.agent_id is not None:
-        stmt = stmt.where(f.agent_id == q.agent_id)
-    if q.source is not None:
-        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
-    return stmt.subquery("lead")
-
-
-def tours_held(q: InsightsQuery) -> sa.Subquery:
-    """The first tour held per prospect and property, up to ``now``."""
-    return (
-        sa.select(
-            Tour.prospect_id, Tour.property_id, sa.func.min(Tour.starts_at).label("toured_at")
-        )
-        .where(Tour.status == HELD, Tour.starts_at <= q.now)
-        .group_by(Tour.prospect_id, Tour.property_id)
-        .subquery("toured")
-    )
-
-
-def applications(q: InsightsQuery) -> sa.Subquery:
-    """Each prospect's first application, with the property of the tour held before it."""
-    reached = (
-        sa.select(StageChange.prospect_id, sa.func.min(StageChange.at).label("applied_at"))
-        .where(StageChange.to_stage.in_(APPLIED_STAGES), StageChange.at <= q.now)
-        .group_by(StageChange.prospect_id)
-        .subquery("reached")
-    )
-    ranked = (
-        sa.select(
             Tour.prospect_id,
             Tour.property_id,
-            reached.c.applied_at,
-            sa.func.row_number()
-            .over(partition_by=Tour.prospect_id, order_by=(Tour.starts_at.desc(), Tour.id.desc()))
-            .label("rn"),
+            Tour.agent_id,
+            Tour.created_at.label("lead_at"),
+            Prospect.stage,
+            Prospect.email,  # only to find their follow-up mail; never shown
+            cut.label("cut"),
         )
-        .join(reached, reached.c.prospect_id == Tour.prospect_id)
-        .where(Tour.status == HELD, Tour.starts_at <= reached.c.applied_at)
-    ).subquery("last_tour_before")
-    r = ranked.c
-    return (
-        sa.select(r.prospect_id, r.property_id, r.applied_at)
-        .where(r.rn == 1)
-        .subquery("application")
+        .join(Prospect, Prospect.id == Tour.prospect_id)
+        .join(Property, Property.id == Tour.property_id)
+        .outerjoin(StaffUser, StaffUser.id == Tour.agent_id)
+        .where(
+            Tour.created_at >= q.start,
+            Tour.created_at < q.end,
+            Tour.created_at <= q.now,
+            first_here,
+        )
+    )
+    if q.property_id is not None:
+        stmt = stmt.where(Tour.property_id == q.property_id)
+    if q.agent_id is not None:
+        stmt = stmt.where(Tour.agent_id == q.agent_id)
+    if q.source is not None:
+        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+    return stmt
+
+
+def outcomes(q: InsightsQuery) -> sa.CTE:
+    """Every lead with when it toured, applied and leased (NULL where it did not).
+
+    Correlated look-ups per lead (each an index probe), so the cost follows the
+    period's leads, not the whole history. A CTE: statements that read it twice
+    compute it once.
+    """
+    lead = leads(q).subquery("lead")
+    l_ = lead.c
+    toured_at = (
+        sa.select(sa.func.min(Tour.starts_at))
+        .where(
+            Tour.prospect_id == l_.prospect_id,
+            Tour.property_id == l_.property_id,
+            Tour.status == HELD,
+            Tour.starts_at <= q.now,
+        )
+        .scalar_subquery()
     )
 
+    def first_stage(stages) -> sa.ScalarSelect:
+        return (
+            sa.select(sa.func.min(StageChange.at))
+            .where(
+                StageChange.prospect_id == l_.prospect_id,
+                StageChange.to_stage.in_(stages),
+                StageChange.at <= q.now,
+            )
+            .scalar_subquery()
+        )
 
-def leases(q: InsightsQuery) -> sa.Subquery:
-    return (
-        sa.select(StageChange.prospect_id, sa.func.min(StageChange.at).label("leased_at"))
-        .where(StageChange.to_stage == "leased", StageChange.at <= q.now)
-        .group_by(StageChange.prospect_id)
-        .subquery("lease")
-    )
-
-
-def outcomes(q: InsightsQuery) -> sa.Select:
-    """Every lead with when it toured, applied and leased (NULL where it did not)."""
-    lead, toured, applied, leased = leads(q), tours_held(q), applications(q), leases(q)
-    same_lead = sa.and_
-    return (
+    dated = (
         sa.select(
-            lead.c.prospect_id,
-            lead.c.property_id,
-            lead.c.cut,
-            lead.c.stage,
-            lead.c.lead_at,
-            toured.c.toured_at,
-            applied.c.applied_at,
-            sa.case((applied.c.applied_at.is_not(None), leased.c.leased_at)).label("leased_at"),
+            *l_,
+            toured_at.label("toured_at"),
+            first_stage(APPLIED_STAGES).label("reached_applied"),
+            first_stage(("leased",)).label("reached_leased"),
         )
-        .select_from(lead)
-        .outerjoin(
-            toured,
-            same_lead(
-                toured.c.prospect_id == lead.c.prospect_id,
-                toured.c.property_id == lead.c.property_id,
-            ),
+        .cte("dated")
+        .prefix_with("MATERIALIZED")
+    )  # each look-up once per lead
+    d = dated.c
+    # The application belongs to the property of the last tour held before it.
+    applied_where = (
+        sa.select(Tour.property_id)
+        .where(
+            Tour.prospect_id == d.prospect_id,
+            Tour.status == HELD,
+            Tour.starts_at <= d.reached_applied,
         )
-        .outerjoin(
-            applied,
-            same_lead(
-                applied.c.prospect_id == lead.c.prospect_id,
-                applied.c.property_id == lead.c.property_id,
-            ),
-        )
-        .outerjoin(leased, leased.c.prospect_id == lead.c.prospect_id)
+        .order_by(Tour.starts_at.desc(), Tour.id.desc())
+        .limit(1)
+        .scalar_subquery()
     )
+    applied_here = sa.and_(d.reached_applied.is_not(None), applied_where == d.property_id)
+    return sa.select(
+        d.prospect_id,
+        d.property_id,
+        d.agent_id,
+        d.email,
+        d.cut,
+        d.stage,
+        d.lead_at,
+        d.toured_at,
+        sa.case((applied_here, d.reached_applied)).label("applied_at"),
+        sa.case((applied_here, d.reached_leased)).label("leased_at"),
+    ).cte("outcome")
 
 
 def funnel(q: InsightsQuery) -> list[FunnelRow]:
     """Leads, toured, applied, leased and lost per cut, in the cut's order."""
-    o = outcomes(q).subquery("outcome")
+    o = outcomes(q)
     rows = db.session.execute(
         sa.select(
             o.c.cut,

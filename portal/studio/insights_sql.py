@@ -17,8 +17,8 @@ from sqlalchemy.engine import Engine
 
 from portal.extensions import db
 
-# SQLAlchemy keeps SQLite timestamps as UTC text in this form and times as "HH:MM:SS.ffffff".
-_SQLITE_STAMP = "%Y-%m-%d %H:%M:%S.%f"
+# SQLAlchemy keeps SQLite timestamps as UTC text ("YYYY-MM-DD HH:MM:SS.ffffff") and
+# times as "HH:MM:SS.ffffff", which is what ``_sqlite_local_time`` returns.
 
 
 def is_postgres() -> bool:
@@ -82,8 +82,7 @@ def _local(stamp: str | None, zone: str | None) -> datetime | None:
     if stamp is None or zone is None:
         return None
     try:
-        moment = datetime.strptime(stamp if "." in stamp else stamp + ".000000", _SQLITE_STAMP)
-        return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
+        return datetime.fromisoformat(stamp).replace(tzinfo=UTC).astimezone(ZoneInfo(zone))
     except (ValueError, ZoneInfoNotFoundError):
         return None
 

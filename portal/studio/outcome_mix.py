@@ -48,7 +48,7 @@ class MixRow:
 
 def _decided(q: InsightsQuery) -> sa.Subquery:
     """The period's leads whose prospect is now leased or lost."""
-    lead = leads(q)
+    lead = leads(q).subquery("lead")
     return (
         sa.select(lead.c.prospect_id, lead.c.property_id, lead.c.stage)
         .where(lead.c.stage.in_(OUTCOMES))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OutboxEmail, Prospect, Tour, TourStatusChange
+from portal.models import OutboxEmail, Tour, TourStatusChange
 from portal.studio.followup_stats import is_follow_up_email
 from portal.studio.funnel import outcomes
 from portal.studio.insights_query import InsightsQuery
@@ -39,69 +39,62 @@ class SpeedRow:
     tour_to_application_s: float | None
 
 
-def first_responses(q: InsightsQuery, lead: sa.Subquery) -> sa.Subquery:
-    """Per lead, the first staff step on its tours or follow-up email after it."""
-    staff_steps = (
-        sa.select(
-            Tour.prospect_id,
-            Tour.property_id,
-            TourStatusChange.changed_at.label("at"),
-        )
+def _earliest(first, second) -> sa.ColumnElement:
+    """The earlier of two instants, either of which may be NULL (portable LEAST)."""
+    return sa.case(
+        (first.is_(None), second),
+        (second.is_(None), first),
+        (first < second, first),
+        else_=second,
+    )
+
+
+def first_response(q: InsightsQuery, o) -> sa.ColumnElement:
+    """Per lead (a row of ``o``), the first staff step on its tours or follow-up after it."""
+    staff_step = (
+        sa.select(sa.func.min(TourStatusChange.changed_at))
         .join(Tour, Tour.id == TourStatusChange.tour_id)
-        .where(TourStatusChange.actor.like("staff:%"))
-    )
-    follow_ups = (
-        sa.select(
-            Prospect.id.label("prospect_id"),
-            sa.null().label("property_id"),
-            OutboxEmail.created_at.label("at"),
+        .where(
+            Tour.prospect_id == o.c.prospect_id,
+            Tour.property_id == o.c.property_id,
+            TourStatusChange.actor.like("staff:%"),
+            TourStatusChange.changed_at >= o.c.lead_at,
+            TourStatusChange.changed_at <= q.now,
         )
-        .join(Prospect, Prospect.email == OutboxEmail.to_normalised)
-        .where(is_follow_up_email())
+        .scalar_subquery()
     )
-    events = sa.union_all(staff_steps, follow_ups).subquery("response_event")
-    e = events.c
-    return (
-        sa.select(
-            lead.c.prospect_id,
-            lead.c.property_id,
-            sa.func.min(e.at).label("responded_at"),
+    follow_up = (
+        sa.select(sa.func.min(OutboxEmail.created_at))
+        .where(
+            OutboxEmail.to_normalised == o.c.email,
+            is_follow_up_email(),
+            OutboxEmail.created_at >= o.c.lead_at,
+            OutboxEmail.created_at <= q.now,
         )
-        .join(
-            events,
-            sa.and_(
-                e.prospect_id == lead.c.prospect_id,
-                sa.or_(e.property_id.is_(None), e.property_id == lead.c.property_id),
-                e.at >= lead.c.lead_at,
-                e.at <= q.now,
-            ),
-        )
-        .group_by(lead.c.prospect_id, lead.c.property_id)
-        .subquery("first_response")
+        .scalar_subquery()
     )
+    return _earliest(staff_step, follow_up)
 
 
 def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
     """The overall row and one row per cut."""
-    o = outcomes(q).subquery("outcome")
-    response = first_responses(q, o)
+    o = outcomes(q)
+    responded = (
+        sa.select(o.c.cut, o.c.lead_at, o.c.toured_at, o.c.applied_at)
+        .add_columns(first_response(q, o).label("responded_at"))
+        .subquery("responded")
+    )
+    r = responded.c
     durations = (
         sa.select(
-            o.c.cut,
-            seconds_between(response.c.responded_at, o.c.lead_at).label("response"),
-            seconds_between(o.c.toured_at, o.c.lead_at).label("lead_to_tour"),
-            seconds_between(o.c.applied_at, o.c.toured_at).label("tour_to_application"),
+            r.cut,
+            seconds_between(r.responded_at, r.lead_at).label("response"),
+            seconds_between(r.toured_at, r.lead_at).label("lead_to_tour"),
+            seconds_between(r.applied_at, r.toured_at).label("tour_to_application"),
         )
-        .select_from(o)
-        .outerjoin(
-            response,
-            sa.and_(
-                response.c.prospect_id == o.c.prospect_id,
-                response.c.property_id == o.c.property_id,
-            ),
-        )
-        .subquery("duration")
-    )
+        .cte("duration")
+        .prefix_with("MATERIALIZED")
+    )  # read by seven selects below
     d = durations.c
     # One (group, value) row per lead and metric: "c|<metric>|<cut>" for the cut's
     # median and "a|<metric>" for the overall one.

@@ -41,52 +41,25 @@ class TourRow:
         return rate(self.after_hours, self.scheduled)
 
 
-def within_opening_hours() -> sa.Exists:
-    """True when the tour starts inside one of its property's opening windows."""
-    wall_time = local_time(Tour.starts_at, Property.time_zone)
-    return (
-        sa.select(OpeningHours.id)
-        .where(
-            OpeningHours.property_id == Tour.property_id,
-            OpeningHours.weekday == local_weekday(Tour.starts_at, Property.time_zone),
-            OpeningHours.opens <= wall_time,
-            OpeningHours.closes > wall_time,
-        )
-        .exists()
-    )
+def _tours_in_period(q: InsightsQuery) -> sa.CTE:
+    """The period's tours in the filters, with their wall-clock weekday and time.
 
-
-def tours(q: InsightsQuery) -> list[TourRow]:
-    """Booked, attended, no-show, scheduled and after-hours tours per cut."""
-    cut = cut_column(
-        q,
-        property_name=Property.name,
-        agent_name=StaffUser.name,
-        first_touch=Prospect.first_touch,
-        last_touch=Prospect.last_touch,
-        stamp=Tour.starts_at,
-    ).label("cut")
-    past = Tour.starts_at < q.now
-    scheduled = Tour.status.not_in(NOT_HELD)
-
-    def count_if(condition) -> sa.ColumnElement[int]:
-        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
-
+    Materialised, so the zone conversion runs once per tour (not per opening window).
+    """
     stmt = (
         sa.select(
-            cut,
-            count_if(sa.and_(past, Tour.status.in_(BOOKED))),
-            count_if(sa.and_(past, Tour.status == "completed")),
-            count_if(sa.and_(past, Tour.status == "no_show")),
-            count_if(scheduled),
-            count_if(sa.and_(scheduled, ~within_opening_hours())),
+            Tour.property_id,
+            Tour.status,
+            Tour.starts_at,
+            Tour.agent_id,
+            Prospect.first_touch,
+            Prospect.last_touch,
+            local_weekday(Tour.starts_at, Property.time_zone).label("weekday"),
+            local_time(Tour.starts_at, Property.time_zone).label("wall_time"),
         )
         .join(Property, Property.id == Tour.property_id)
         .join(Prospect, Prospect.id == Tour.prospect_id)
-        .outerjoin(StaffUser, StaffUser.id == Tour.agent_id)
         .where(Tour.starts_at >= q.start, Tour.starts_at < q.end)
-        .group_by(cut)
-        .order_by(cut)
     )
     if q.property_id is not None:
         stmt = stmt.where(Tour.property_id == q.property_id)
@@ -94,6 +67,50 @@ def tours(q: InsightsQuery) -> list[TourRow]:
         stmt = stmt.where(Tour.agent_id == q.agent_id)
     if q.source is not None:
         stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+    return stmt.cte("tour_clock").prefix_with("MATERIALIZED")
+
+
+def tours(q: InsightsQuery) -> list[TourRow]:
+    """Booked, attended, no-show, scheduled and after-hours tours per cut."""
+    t = _tours_in_period(q).c
+    cut = cut_column(
+        q,
+        property_name=Property.name,
+        agent_name=StaffUser.name,
+        first_touch=t.first_touch,
+        last_touch=t.last_touch,
+        stamp=t.starts_at,
+    ).label("cut")
+    in_hours = (
+        sa.select(OpeningHours.id)
+        .where(
+            OpeningHours.property_id == t.property_id,
+            OpeningHours.weekday == t.weekday,
+            OpeningHours.opens <= t.wall_time,
+            OpeningHours.closes > t.wall_time,
+        )
+        .exists()
+    )
+    past = t.starts_at < q.now
+    scheduled = t.status.not_in(NOT_HELD)
+
+    def count_if(condition) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    stmt = (
+        sa.select(
+            cut,
+            count_if(sa.and_(past, t.status.in_(BOOKED))),
+            count_if(sa.and_(past, t.status == "completed")),
+            count_if(sa.and_(past, t.status == "no_show")),
+            count_if(scheduled),
+            count_if(sa.and_(scheduled, ~in_hours)),
+        )
+        .join(Property, Property.id == t.property_id)
+        .outerjoin(StaffUser, StaffUser.id == t.agent_id)
+        .group_by(cut)
+        .order_by(cut)
+    )
     return [TourRow(*row) for row in db.session.execute(stmt)]
 
 
