@@ -94,41 +94,39 @@ def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
         )
         .cte("duration")
         .prefix_with("MATERIALIZED")
-    )  # read by seven selects below
+    )  # read by every part of the union below
     d = durations.c
-    # One (group, value) row per lead and metric: "c|<metric>|<cut>" for the cut's
-    # median and "a|<metric>" for the overall one.
+    # One (key, value) row per lead and metric: "c|<metric>|<cut>" for the cut's median
+    # and "a|<metric>" for the overall one; "leads" (value 0) only counts the leads.
     parts = []
-    for metric in METRICS:
-        value = d[metric].label("val")
-        parts.append(sa.select((sa.literal(f"c|{metric}|") + d.cut).label("key"), value))
-        parts.append(sa.select(sa.literal(f"a|{metric}").label("key"), value))
+    for metric in ("leads", *METRICS):
+        value = (sa.literal(0.0) if metric == "leads" else d[metric]).label("val")
+        for key in (sa.literal(f"c|{metric}|") + d.cut, sa.literal(f"a|{metric}")):
+            parts.append(sa.select(key.label("key"), value).select_from(durations))
     keyed = sa.union_all(*parts).subquery("metric_value")
-    medians = {
-        key: float(median) for key, median, _n in db.session.execute(median_by(keyed, "key", "val"))
-    }
-    counts = db.session.execute(
-        sa.select(d.cut, sa.func.count(), *(sa.func.count(d[m]) for m in METRICS)).group_by(d.cut)
-    ).all()
-    all_counts = [sum(row[i] for row in counts) for i in range(1, 5)]
+    medians, counts, cuts = {}, {}, set()
+    for key, median, n in db.session.execute(median_by(keyed, "key", "val")):
+        medians[key], counts[key] = float(median), n
+        if key.startswith("c|leads|"):
+            cuts.add(key.removeprefix("c|leads|"))
 
-    def row(cut: str, key_of, n: tuple) -> SpeedRow:
+    def row(cut: str, key_of) -> SpeedRow:
         def median(metric: str) -> float | None:
             return medians.get(key_of(metric))
 
+        def count(metric: str) -> int:
+            return counts.get(key_of(metric), 0)
+
         return SpeedRow(
             cut,
-            n[0],
-            n[1],
+            count("leads"),
+            count("response"),
             median("response"),
-            n[2],
+            count("lead_to_tour"),
             median("lead_to_tour"),
-            n[3],
+            count("tour_to_application"),
             median("tour_to_application"),
         )
 
-    rows = [
-        row(c[0], lambda m, cut=c[0]: f"c|{m}|{cut}", tuple(c[1:]))
-        for c in sorted(counts, key=lambda c: c[0])
-    ]
-    return row("All", lambda m: f"a|{m}", tuple(all_counts)), rows
+    rows = [row(cut, lambda m, cut=cut: f"c|{m}|{cut}") for cut in sorted(cuts)]
+    return row("All", lambda m: f"a|{m}"), rows
