@@ -184,3 +184,10 @@ def test_an_empty_period_gives_empty_tables(world):
     assert tour_stats.tours(q) == []
     assert outcome_mix.priorities(q) == []
     assert followup_stats.follow_ups(q) == []
+
+
+@pytest.mark.parametrize("by", ["community", "agent", "first_touch", "last_touch", "month"])
+def test_the_page_and_the_export_count_the_same_funnel(world, by):
+    """The page's one-statement funnel equals the plain GROUP BY the CSV export runs."""
+    q = query(world, by=by)
+    assert speed.lead_figures(q)[0] == funnel.funnel(q)

@@ -70,9 +70,12 @@ class Insights:
         def wanted(name: str) -> bool:
             return only is None or only == name
 
-        funnel_rows = funnel.funnel(q) if wanted("funnel") else []
+        if only is None:
+            funnel_rows, speed_total, speed_rows = speed.lead_figures(q)
+        else:
+            funnel_rows = funnel.funnel(q) if wanted("funnel") else []
+            speed_total, speed_rows = speed.speed(q) if wanted("speed") else (None, [])
         tour_rows = tour_stats.tours(q) if wanted("tours") else []
-        speed_total, speed_rows = speed.speed(q) if wanted("speed") else (None, [])
         return cls(
             query=q,
             funnel_rows=funnel_rows,

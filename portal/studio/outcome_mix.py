@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OBJECTIONS, PriorityVersion, Tour, TourCapture
+from portal.models import OBJECTIONS, PriorityVersion, Prospect, Tour, TourCapture
 from portal.models.capture import OBJECTION_LABELS
 from portal.prospects.topics import TOPICS
 from portal.studio.funnel import leads, rate
@@ -46,39 +46,40 @@ class MixRow:
         return rate(self.lost, self.lost_total)
 
 
-def _decided(q: InsightsQuery) -> sa.Subquery:
-    """The period's leads whose prospect is now leased or lost."""
-    lead = leads(q).subquery("lead")
+def _decided(q: InsightsQuery) -> sa.CTE:
+    """The period's leads whose prospect is now leased or lost (computed once)."""
+    decided = leads(q).where(Prospect.stage.in_(OUTCOMES)).subquery("lead")
     return (
-        sa.select(lead.c.prospect_id, lead.c.property_id, lead.c.stage)
-        .where(lead.c.stage.in_(OUTCOMES))
-        .subquery("decided")
+        sa.select(decided.c.prospect_id, decided.c.property_id, decided.c.stage)
+        .cte("decided")
+        .prefix_with("MATERIALIZED")
     )
 
 
-def _totals(decided: sa.Subquery) -> dict[str, int]:
-    counts = dict.fromkeys(OUTCOMES, 0)
-    rows = db.session.execute(
-        sa.select(decided.c.stage, sa.func.count(sa.distinct(decided.c.prospect_id))).group_by(
-            decided.c.stage
-        )
-    )
-    counts.update(dict(rows.all()))
-    return counts
+def _mix(decided: sa.CTE, pairs: sa.Subquery, labels: dict[str, str]) -> list[MixRow]:
+    """Rows from (prospect_id, stage, key) pairs, most frequent first, in one statement.
 
+    The row with a NULL key carries the totals: all leased and all lost prospects.
+    """
 
-def _mix(pairs: sa.Subquery, labels: dict[str, str], totals: dict[str, int]) -> list[MixRow]:
-    """Rows from (prospect_id, stage, key) pairs, most frequent first."""
-    p = pairs.c
-    rows = db.session.execute(
-        sa.select(
-            p.key,
-            sa.func.count(sa.distinct(sa.case((p.stage == "leased", p.prospect_id)))),
-            sa.func.count(sa.distinct(sa.case((p.stage == "lost", p.prospect_id)))),
-        ).group_by(p.key)
+    def distinct_of(stage_col, id_col, stage: str) -> sa.ColumnElement[int]:
+        return sa.func.count(sa.distinct(sa.case((stage_col == stage, id_col))))
+
+    p, d = pairs.c, decided.c
+    per_key = sa.select(
+        p.key,
+        distinct_of(p.stage, p.prospect_id, "leased"),
+        distinct_of(p.stage, p.prospect_id, "lost"),
+    ).group_by(p.key)
+    totals = sa.select(
+        sa.null().label("key"),
+        distinct_of(d.stage, d.prospect_id, "leased"),
+        distinct_of(d.stage, d.prospect_id, "lost"),
     )
+    rows = db.session.execute(sa.union_all(per_key, totals)).all()
+    leased_total, lost_total = next((r[1], r[2]) for r in rows if r[0] is None)
     mix = [
-        MixRow(key, labels[key], leased, lost, totals["leased"], totals["lost"])
+        MixRow(key, labels[key], leased, lost, leased_total, lost_total)
         for key, leased, lost in rows
         if key in labels
     ]
@@ -109,7 +110,7 @@ def priorities(q: InsightsQuery) -> list[MixRow]:
         .where(entry.c.value.in_(STRONG))
         .subquery("pair")
     )
-    return _mix(pairs, TOPICS, _totals(decided))
+    return _mix(decided, pairs, TOPICS)
 
 
 def objections(q: InsightsQuery) -> list[MixRow]:
@@ -135,4 +136,4 @@ def objections(q: InsightsQuery) -> list[MixRow]:
         .subquery("pair")
     )
     labels = {key: OBJECTION_LABELS[key] for key in OBJECTIONS}
-    return _mix(pairs, labels, _totals(decided))
+    return _mix(decided, pairs, labels)

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import OutboxEmail, Tour, TourStatusChange
 from portal.studio.followup_stats import is_follow_up_email
-from portal.studio.funnel import outcomes
+from portal.studio.funnel import FunnelRow, outcomes
 from portal.studio.insights_query import InsightsQuery
 from portal.studio.insights_sql import median_by, seconds_between
 
@@ -78,9 +78,19 @@ def first_response(q: InsightsQuery, o) -> sa.ColumnElement:
 
 def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
     """The overall row and one row per cut."""
+    _funnel, overall, rows = lead_figures(q)
+    return overall, rows
+
+
+def lead_figures(q: InsightsQuery) -> tuple[list[FunnelRow], SpeedRow, list[SpeedRow]]:
+    """The funnel and the speed tables from one statement (the page needs both).
+
+    ``funnel.funnel`` counts the same funnel with a plain GROUP BY; the page and its
+    CSV export use one each, and the tests hold them equal.
+    """
     o = outcomes(q)
     responded = (
-        sa.select(o.c.cut, o.c.lead_at, o.c.toured_at, o.c.applied_at)
+        sa.select(o.c.cut, o.c.lead_at, o.c.toured_at, o.c.applied_at, o.c.leased_at, o.c.stage)
         .add_columns(first_response(q, o).label("responded_at"))
         .subquery("responded")
     )
@@ -91,24 +101,42 @@ def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
             seconds_between(r.responded_at, r.lead_at).label("response"),
             seconds_between(r.toured_at, r.lead_at).label("lead_to_tour"),
             seconds_between(r.applied_at, r.toured_at).label("tour_to_application"),
+            sa.case((r.leased_at.is_not(None), 0.0)).label("leased"),
+            sa.case((r.stage == "lost", 0.0)).label("lost"),
         )
         .cte("duration")
         .prefix_with("MATERIALIZED")
     )  # read by every part of the union below
     d = durations.c
     # One (key, value) row per lead and metric: "c|<metric>|<cut>" for the cut's median
-    # and "a|<metric>" for the overall one; "leads" (value 0) only counts the leads.
+    # and "a|<metric>" for the overall one. Plain counts ("n|<metric>|<cut>") need no
+    # ranking and come from a GROUP BY in the same statement.
     parts = []
-    for metric in ("leads", *METRICS):
-        value = (sa.literal(0.0) if metric == "leads" else d[metric]).label("val")
+    for metric in METRICS:
+        value = d[metric].label("val")
         for key in (sa.literal(f"c|{metric}|") + d.cut, sa.literal(f"a|{metric}")):
             parts.append(sa.select(key.label("key"), value).select_from(durations))
     keyed = sa.union_all(*parts).subquery("metric_value")
+    plain = [
+        sa.select((sa.literal(f"n|{metric}|") + d.cut).label("key"), sa.null(), counted)
+        .select_from(durations)
+        .group_by(d.cut)
+        for metric, counted in (
+            ("leads", sa.func.count()),
+            ("leased", sa.func.count(d.leased)),
+            ("lost", sa.func.count(d.lost)),
+        )
+    ]
     medians, counts, cuts = {}, {}, set()
-    for key, median, n in db.session.execute(median_by(keyed, "key", "val")):
-        medians[key], counts[key] = float(median), n
-        if key.startswith("c|leads|"):
-            cuts.add(key.removeprefix("c|leads|"))
+    for key, median, n in db.session.execute(sa.union_all(median_by(keyed, "key", "val"), *plain)):
+        if median is not None:
+            medians[key] = float(median)
+        counts[key] = n
+        kind, metric, cut = (key.split("|", 2) + [""])[:3]
+        if kind == "n":
+            counts[f"c|{metric}|{cut}"] = n
+            counts[f"a|{metric}"] = counts.get(f"a|{metric}", 0) + n
+            cuts.add(cut)
 
     def row(cut: str, key_of) -> SpeedRow:
         def median(metric: str) -> float | None:
@@ -128,5 +156,13 @@ def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
             median("tour_to_application"),
         )
 
-    rows = [row(cut, lambda m, cut=cut: f"c|{m}|{cut}") for cut in sorted(cuts)]
-    return row("All", lambda m: f"a|{m}"), rows
+    def funnel_row(cut: str) -> FunnelRow:
+        def count(metric: str) -> int:
+            return counts.get(f"c|{metric}|{cut}", 0)
+
+        names = ("leads", "lead_to_tour", "tour_to_application", "leased", "lost")
+        return FunnelRow(cut, *(count(m) for m in names))
+
+    ordered = sorted(cuts)
+    rows = [row(cut, lambda m, cut=cut: f"c|{m}|{cut}") for cut in ordered]
+    return [funnel_row(cut) for cut in ordered], row("All", lambda m: f"a|{m}"), rows
