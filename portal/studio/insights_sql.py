@@ -25,6 +25,16 @@ def is_postgres() -> bool:
     return db.session.get_bind().dialect.name == "postgresql"
 
 
+def without_jit() -> None:
+    """PostgreSQL: no JIT compilation for the rest of this transaction.
+
+    The insights' statements are many small index probes; compiling them costs more
+    (over 100 ms a statement at 100,000 prospects) than it saves.
+    """
+    if is_postgres():
+        db.session.execute(sa.text("SET LOCAL jit = off"))
+
+
 def seconds_between(later, earlier) -> sa.ColumnElement[float]:
     """``later - earlier`` in seconds (a float; NULL when either is NULL)."""
     if is_postgres():

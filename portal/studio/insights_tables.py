@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from portal.studio import followup_stats, funnel, outcome_mix, speed, tour_stats
 from portal.studio.insights_query import CUTS, InsightsQuery
+from portal.studio.insights_sql import without_jit
 
 TABLES = {
     "funnel": "Funnel",
@@ -70,6 +71,7 @@ class Insights:
         def wanted(name: str) -> bool:
             return only is None or only == name
 
+        without_jit()
         if only is None:
             funnel_rows, speed_total, speed_rows = speed.lead_figures(q)
         else:
