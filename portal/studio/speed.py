@@ -24,6 +24,7 @@ from portal.studio.funnel import FunnelRow, outcomes
 from portal.studio.insights_query import InsightsQuery
 from portal.studio.insights_sql import median_by, seconds_between
 
+RESPONSES = ("staff_at", "mail_at")
 METRICS = ("response", "lead_to_tour", "tour_to_application")
 
 
@@ -49,8 +50,8 @@ def _earliest(first, second) -> sa.ColumnElement:
     )
 
 
-def first_response(q: InsightsQuery, o) -> sa.ColumnElement:
-    """Per lead (a row of ``o``), the first staff step on its tours or follow-up after it."""
+def first_responses(q: InsightsQuery, o) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+    """Per lead (a row of ``o``): its first staff step and its first follow-up after it."""
     staff_step = (
         sa.select(sa.func.min(TourStatusChange.changed_at))
         .join(Tour, Tour.id == TourStatusChange.tour_id)
@@ -73,7 +74,7 @@ def first_response(q: InsightsQuery, o) -> sa.ColumnElement:
         )
         .scalar_subquery()
     )
-    return _earliest(staff_step, follow_up)
+    return staff_step, follow_up
 
 
 def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
@@ -91,14 +92,16 @@ def lead_figures(q: InsightsQuery) -> tuple[list[FunnelRow], SpeedRow, list[Spee
     o = outcomes(q)
     responded = (
         sa.select(o.c.cut, o.c.lead_at, o.c.toured_at, o.c.applied_at, o.c.leased_at, o.c.stage)
-        .add_columns(first_response(q, o).label("responded_at"))
-        .subquery("responded")
+        .add_columns(*(r.label(n) for r, n in zip(first_responses(q, o), RESPONSES, strict=True)))
+        # Materialised: the earliest of the two reads each twice, and a look-up must run once.
+        .cte("responded")
+        .prefix_with("MATERIALIZED")
     )
     r = responded.c
     durations = (
         sa.select(
             r.cut,
-            seconds_between(r.responded_at, r.lead_at).label("response"),
+            seconds_between(_earliest(r.staff_at, r.mail_at), r.lead_at).label("response"),
             seconds_between(r.toured_at, r.lead_at).label("lead_to_tour"),
             seconds_between(r.applied_at, r.toured_at).label("tour_to_application"),
             sa.case((r.leased_at.is_not(None), 0.0)).label("leased"),
