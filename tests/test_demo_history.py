@@ -1,6 +1,6 @@
 """The demo's sales history: deterministic, idempotent, relative to the day, telling a story."""
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -39,6 +39,8 @@ def test_history_is_loaded_once_and_lies_in_the_past(demo):
     start = datetime.combine(date(2026, 11, 23), time(6), UTC)
     changes = db.session.scalars(sa.select(StageChange.at))
     assert all(at <= start for at in changes)
+    # Over and older than the agents' "recent" list: no history tour holds future time.
+    assert all(starts < start - timedelta(days=2) for *_, starts in before)
 
 
 def test_history_is_the_same_on_every_machine_shifted_to_the_day(app, demo):

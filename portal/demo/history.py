@@ -98,7 +98,9 @@ def load_demo_history(today: date, *, prospects: int = HISTORY_PROSPECTS) -> int
 
 def _prospect(rng, n: int, now: datetime) -> dict:
     source = _pick(rng, [(s[0], s[1]) for s in SOURCES])
-    lead_at = now - timedelta(days=rng.uniform(3, HISTORY_DAYS))
+    # At least ten days ago: every history tour (1-6 days after its lead) is over and
+    # older than the agents' "recent" list, and none holds an agent's future time.
+    lead_at = now - timedelta(days=rng.uniform(10, HISTORY_DAYS))
     touch = {"utm_source": source, "utm_medium": "demo", "at": lead_at.isoformat()}
     touch = touch if source else None
     retargeted = {"utm_source": "retargeting", "at": lead_at.isoformat()}
