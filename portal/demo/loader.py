@@ -16,7 +16,6 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from portal.auth.services import create_staff
-from portal.demo.history import HISTORY_PROSPECTS, load_demo_history
 from portal.demo.tours import load_tour_setup
 from portal.extensions import db
 from portal.models import InternetService, Media, Property, StaffUser, Unit
@@ -70,14 +69,15 @@ def database_is_empty() -> bool:
 
 
 def load_demo(
-    today: date, *, with_staff: bool = True, history_prospects: int = HISTORY_PROSPECTS
+    today: date, *, with_staff: bool = True, history_prospects: int | None = None
 ) -> DemoReport:
     """Add whatever part of the demo is missing (flushes; the caller commits).
 
     :param today: availability dates are spread over the weeks after this day.
     :param with_staff: also create the agent, marketer and admin accounts with
         fresh random passwords, returned in the report (never stored in clear).
-    :param history_prospects: size of the sales history behind the insights (0: none).
+    :param history_prospects: size of the sales history behind the insights (0: none;
+        None: ``portal.demo.history.HISTORY_PROSPECTS``).
     """
     report = DemoReport()
     for spec in read_communities():
@@ -99,7 +99,10 @@ def load_demo(
     db.session.flush()
     report.tour_setup = load_tour_setup()
     db.session.flush()
-    report.history = load_demo_history(today, prospects=history_prospects)
+    from portal.demo.history import HISTORY_PROSPECTS, load_demo_history
+
+    size = HISTORY_PROSPECTS if history_prospects is None else history_prospects
+    report.history = load_demo_history(today, prospects=size)
     return report
 
 

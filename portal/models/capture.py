@@ -65,9 +65,7 @@ class TourCapture(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tour_id: Mapped[int] = mapped_column(
-        sa.ForeignKey("tour.id", ondelete="CASCADE"), unique=True
-    )
+    tour_id: Mapped[int] = mapped_column(sa.ForeignKey("tour.id", ondelete="CASCADE"), unique=True)
     staff_user_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("staff_user.id", ondelete="SET NULL")
     )
