@@ -146,7 +146,7 @@ def _start_pages(app, ids: dict) -> list[str]:
 
 def _client_for(clients: dict, url: str):
     path = urlsplit(url).path
-    if path.startswith("/staff"):
+    if path.startswith(("/staff", "/studio")):
         return clients["admin"]
     if path.startswith(("/auth", "/me/sign-in")):
         return clients["anonymous"]

@@ -19,6 +19,7 @@ REPRESENTATIVE_PAGES = {
     "/listings/": "listings",
     "/auth/login": "auth",
     "/staff/": "staff",
+    "/studio/insights": "studio",
     "/me/sign-in": "prospects",
     "/commute/": "commute",
     "/api/v1/listings": "api",
