@@ -43,6 +43,7 @@ def register_extensions(app: Flask) -> None:
     from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
     from portal.sqlite import register_sqlite_pragmas
+    from portal.studio.insights_sql import register_sqlite_functions
 
     register_input_limits(app)  # before the blueprints: their rules use its converters
     db.init_app(app)
@@ -61,6 +62,7 @@ def register_extensions(app: Flask) -> None:
     register_neighbourhood_precompute(app)
     register_followups(app)
     register_sqlite_pragmas()
+    register_sqlite_functions()
 
 
 def register_blueprints(app: Flask) -> None:

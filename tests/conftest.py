@@ -189,7 +189,8 @@ def demo(app):
 
     from portal.demo.loader import load_demo
 
-    report = load_demo(date(2026, 11, 23))
+    # A small sales history keeps this fixture fast; `make run` loads the full one.
+    report = load_demo(date(2026, 11, 23), history_prospects=40)
     db.session.commit()
     return report
 

@@ -20,6 +20,7 @@ REPRESENTATIVE_PAGES = {
     "/auth/login": "auth",
     "/staff/": "staff",
     "/studio/followups": "studio",
+    "/studio/insights": "studio",
     "/me/sign-in": "prospects",
     "/commute/": "commute",
     "/api/v1/listings": "api",

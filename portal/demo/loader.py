@@ -52,6 +52,7 @@ class DemoReport:
     studio_revisions: int = 0  # first published revisions of the demo content
     day_tours: int = 0  # the demo agent's tours today and in the next days
     followups: int = 0  # follow-up plans, snippets and settings added
+    history: int = 0  # prospects of the sales history behind the insights
 
     @property
     def added_anything(self) -> bool:
@@ -64,6 +65,7 @@ class DemoReport:
             or self.studio_revisions
             or self.day_tours
             or self.followups
+            or self.history
         )
 
 
@@ -75,12 +77,16 @@ def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(Property.id))) == 0
 
 
-def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
+def load_demo(
+    today: date, *, with_staff: bool = True, history_prospects: int | None = None
+) -> DemoReport:
     """Add whatever part of the demo is missing (flushes; the caller commits).
 
     :param today: availability dates are spread over the weeks after this day.
     :param with_staff: also create the agent, marketer and admin accounts with
         fresh random passwords, returned in the report (never stored in clear).
+    :param history_prospects: size of the sales history behind the insights (0: none;
+        None: ``portal.demo.history.HISTORY_PROSPECTS``).
     """
     report = DemoReport()
     for spec in read_communities():
@@ -104,6 +110,11 @@ def load_demo(today: date, *, with_staff: bool = True) -> DemoReport:
     report.studio_revisions = load_studio_content(today)
     report.day_tours = load_staff_day(today)
     report.followups = load_demo_followups() + load_demo_followup_tours(today)
+    db.session.flush()
+    from portal.demo.history import HISTORY_PROSPECTS, load_demo_history
+
+    size = HISTORY_PROSPECTS if history_prospects is None else history_prospects
+    report.history = load_demo_history(today, prospects=size)
     return report
 
 

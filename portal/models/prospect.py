@@ -15,7 +15,7 @@ import secrets
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, synonym
 
 from portal.extensions import db
 from portal.geo.modes import COMMUTE_MODES
@@ -245,7 +245,11 @@ class StageChange(db.Model):
     """One move of a prospect's lead stage, kept for the prospect's timeline."""
 
     __tablename__ = "prospect_stage_change"
-    __table_args__ = (sa.Index("ix_prospect_stage_change_prospect", "prospect_id", "changed_at"),)
+    __table_args__ = (
+        sa.Index("ix_prospect_stage_change_prospect", "prospect_id", "changed_at"),
+        # The funnel insights: when a prospect first reached a stage (applied, leased).
+        sa.Index("ix_prospect_stage_change_reached", "prospect_id", "to_stage", "changed_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     prospect_id: Mapped[int] = mapped_column(sa.ForeignKey("prospect.id", ondelete="CASCADE"))
@@ -255,6 +259,8 @@ class StageChange(db.Model):
     # "system" (a booking, a tour), "prospect" or "staff:<id>".
     actor: Mapped[str] = mapped_column(sa.String(40), default="system")
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The insights' name for the moment (``portal.studio``): one column, two names.
+    at: Mapped[datetime] = synonym("changed_at")
 
 
 class ProspectNote(db.Model):

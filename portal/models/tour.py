@@ -140,6 +140,10 @@ class Tour(db.Model):
         sa.Index("ix_tour_property_starts", "property_id", "starts_at"),
         # Staff visibility and the prospects list: a property's prospects, index-only.
         sa.Index("ix_tour_property_prospect", "property_id", "prospect_id"),
+        # The funnel insights: a prospect's first booking per property, tours by period.
+        sa.Index("ix_tour_held", "prospect_id", "property_id", "status", "starts_at"),
+        sa.Index("ix_tour_created_at", "created_at"),
+        sa.Index("ix_tour_starts_at", "starts_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

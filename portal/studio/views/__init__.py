@@ -18,4 +18,4 @@ def _marketers_only() -> None:
 
 
 # The pages register their routes on ``bp`` (imported last: they import ``bp`` from here).
-from portal.studio.views import content, followups, home  # noqa: E402, F401
+from portal.studio.views import content, followups, home, insights  # noqa: E402, F401

@@ -1,0 +1,171 @@
+"""How fast leads move: first-response time, lead → tour and tour → application (medians).
+
+* **First-response time**: from the lead (the first booking at the property) to the
+  first thing a person on our side did for it: the earliest staff step on one of the
+  prospect's tours there (confirming, rescheduling, reassigning, checking in,
+  recording the outcome: a tour status change by a staff member), or the first
+  follow-up email queued to the prospect, whichever came first, up to ``now``.
+  Automatic mail (booking confirmations, reminders, sign-in links) is not a response.
+  Leads nobody responded to yet are counted apart and left out of the median.
+* **Lead → tour**: from the lead to the first tour held at that property.
+* **Tour → application**: from that first tour held to the prospect's application.
+
+Medians are computed in the database with window functions, per cut and overall.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import OutboxEmail, Tour, TourStatusChange
+from portal.studio.followup_stats import is_follow_up_email
+from portal.studio.funnel import FunnelRow, outcomes
+from portal.studio.insights_query import InsightsQuery
+from portal.studio.insights_sql import median_by, seconds_between
+
+RESPONSES = ("staff_at", "mail_at")
+METRICS = ("response", "lead_to_tour", "tour_to_application")
+
+
+@dataclass(frozen=True)
+class SpeedRow:
+    cut: str
+    leads: int
+    responded: int
+    response_s: float | None
+    toured: int
+    lead_to_tour_s: float | None
+    applied: int
+    tour_to_application_s: float | None
+
+
+def _earliest(first, second) -> sa.ColumnElement:
+    """The earlier of two instants, either of which may be NULL (portable LEAST)."""
+    return sa.case(
+        (first.is_(None), second),
+        (second.is_(None), first),
+        (first < second, first),
+        else_=second,
+    )
+
+
+def first_responses(q: InsightsQuery, o) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
+    """Per lead (a row of ``o``): its first staff step and its first follow-up after it."""
+    staff_step = (
+        sa.select(sa.func.min(TourStatusChange.changed_at))
+        .join(Tour, Tour.id == TourStatusChange.tour_id)
+        .where(
+            Tour.prospect_id == o.c.prospect_id,
+            Tour.property_id == o.c.property_id,
+            TourStatusChange.actor.like("staff:%"),
+            TourStatusChange.changed_at >= o.c.lead_at,
+            TourStatusChange.changed_at <= q.now,
+        )
+        .scalar_subquery()
+    )
+    follow_up = (
+        sa.select(sa.func.min(OutboxEmail.created_at))
+        .where(
+            OutboxEmail.to_normalised == o.c.email,
+            is_follow_up_email(),
+            OutboxEmail.created_at >= o.c.lead_at,
+            OutboxEmail.created_at <= q.now,
+        )
+        .scalar_subquery()
+    )
+    return staff_step, follow_up
+
+
+def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
+    """The overall row and one row per cut."""
+    _funnel, overall, rows = lead_figures(q)
+    return overall, rows
+
+
+def lead_figures(q: InsightsQuery) -> tuple[list[FunnelRow], SpeedRow, list[SpeedRow]]:
+    """The funnel and the speed tables from one statement (the page needs both).
+
+    ``funnel.funnel`` counts the same funnel with a plain GROUP BY; the page and its
+    CSV export use one each, and the tests hold them equal.
+    """
+    o = outcomes(q)
+    responded = (
+        sa.select(o.c.cut, o.c.lead_at, o.c.toured_at, o.c.applied_at, o.c.leased_at, o.c.stage)
+        .add_columns(*(r.label(n) for r, n in zip(first_responses(q, o), RESPONSES, strict=True)))
+        # Materialised: the earliest of the two reads each twice, and a look-up must run once.
+        .cte("responded")
+        .prefix_with("MATERIALIZED")
+    )
+    r = responded.c
+    durations = (
+        sa.select(
+            r.cut,
+            seconds_between(_earliest(r.staff_at, r.mail_at), r.lead_at).label("response"),
+            seconds_between(r.toured_at, r.lead_at).label("lead_to_tour"),
+            seconds_between(r.applied_at, r.toured_at).label("tour_to_application"),
+            sa.case((r.leased_at.is_not(None), 0.0)).label("leased"),
+            sa.case((r.stage == "lost", 0.0)).label("lost"),
+        )
+        .cte("duration")
+        .prefix_with("MATERIALIZED")
+    )  # read by every part of the union below
+    d = durations.c
+    # One (key, value) row per lead and metric: "c|<metric>|<cut>" for the cut's median
+    # and "a|<metric>" for the overall one. Plain counts ("n|<metric>|<cut>") need no
+    # ranking and come from a GROUP BY in the same statement.
+    parts = []
+    for metric in METRICS:
+        value = d[metric].label("val")
+        for key in (sa.literal(f"c|{metric}|") + d.cut, sa.literal(f"a|{metric}")):
+            parts.append(sa.select(key.label("key"), value).select_from(durations))
+    keyed = sa.union_all(*parts).subquery("metric_value")
+    plain = [
+        sa.select((sa.literal(f"n|{metric}|") + d.cut).label("key"), sa.null(), counted)
+        .select_from(durations)
+        .group_by(d.cut)
+        for metric, counted in (
+            ("leads", sa.func.count()),
+            ("leased", sa.func.count(d.leased)),
+            ("lost", sa.func.count(d.lost)),
+        )
+    ]
+    medians, counts, cuts = {}, {}, set()
+    for key, median, n in db.session.execute(sa.union_all(median_by(keyed, "key", "val"), *plain)):
+        if median is not None:
+            medians[key] = float(median)
+        counts[key] = n
+        kind, metric, cut = (key.split("|", 2) + [""])[:3]
+        if kind == "n":
+            counts[f"c|{metric}|{cut}"] = n
+            counts[f"a|{metric}"] = counts.get(f"a|{metric}", 0) + n
+            cuts.add(cut)
+
+    def row(cut: str, key_of) -> SpeedRow:
+        def median(metric: str) -> float | None:
+            return medians.get(key_of(metric))
+
+        def count(metric: str) -> int:
+            return counts.get(key_of(metric), 0)
+
+        return SpeedRow(
+            cut,
+            count("leads"),
+            count("response"),
+            median("response"),
+            count("lead_to_tour"),
+            median("lead_to_tour"),
+            count("tour_to_application"),
+            median("tour_to_application"),
+        )
+
+    def funnel_row(cut: str) -> FunnelRow:
+        def count(metric: str) -> int:
+            return counts.get(f"c|{metric}|{cut}", 0)
+
+        names = ("leads", "lead_to_tour", "tour_to_application", "leased", "lost")
+        return FunnelRow(cut, *(count(m) for m in names))
+
+    ordered = sorted(cuts)
+    rows = [row(cut, lambda m, cut=cut: f"c|{m}|{cut}") for cut in ordered]
+    return [funnel_row(cut) for cut in ordered], row("All", lambda m: f"a|{m}"), rows

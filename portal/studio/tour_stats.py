@@ -1,0 +1,119 @@
+"""Tours in the period: show rate and the share booked outside opening hours.
+
+* **Booked** tours are those that started in the period, before ``now``, and were not
+  cancelled, expired or left as an unconfirmed request: confirmed, rescheduled,
+  completed or no-show. **Attended** are the completed ones; the **show rate** is
+  attended ÷ booked.
+* **After hours**: among the tours starting in the period that were not cancelled or
+  expired, the share starting outside every ``OpeningHours`` window of the property,
+  read on the property's own wall clock (its IANA zone), on the tour's weekday.
+"""
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from portal.extensions import db
+from portal.models import OpeningHours, Property, Prospect, StaffUser, Tour
+from portal.studio.funnel import cut_column, rate, source_of
+from portal.studio.insights_query import InsightsQuery
+from portal.studio.insights_sql import local_time, local_weekday
+
+BOOKED = ("confirmed", "rescheduled", "completed", "no_show")
+NOT_HELD = ("cancelled_by_prospect", "cancelled_by_staff", "expired")
+
+
+@dataclass(frozen=True)
+class TourRow:
+    cut: str
+    booked: int
+    attended: int
+    no_show: int
+    scheduled: int
+    after_hours: int
+
+    @property
+    def show_rate(self) -> float | None:
+        return rate(self.attended, self.booked)
+
+    @property
+    def after_hours_share(self) -> float | None:
+        return rate(self.after_hours, self.scheduled)
+
+
+def _tours_in_period(q: InsightsQuery) -> sa.CTE:
+    """The period's tours in the filters, with their wall-clock weekday and time.
+
+    Materialised, so the zone conversion runs once per tour (not per opening window).
+    """
+    stmt = (
+        sa.select(
+            Tour.property_id,
+            Tour.status,
+            Tour.starts_at,
+            Tour.agent_id,
+            Prospect.first_touch,
+            Prospect.last_touch,
+            local_weekday(Tour.starts_at, Property.time_zone).label("weekday"),
+            local_time(Tour.starts_at, Property.time_zone).label("wall_time"),
+        )
+        .join(Property, Property.id == Tour.property_id)
+        .join(Prospect, Prospect.id == Tour.prospect_id)
+        .where(Tour.starts_at >= q.start, Tour.starts_at < q.end)
+    )
+    if q.property_id is not None:
+        stmt = stmt.where(Tour.property_id == q.property_id)
+    if q.agent_id is not None:
+        stmt = stmt.where(Tour.agent_id == q.agent_id)
+    if q.source is not None:
+        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+    return stmt.cte("tour_clock").prefix_with("MATERIALIZED")
+
+
+def tours(q: InsightsQuery) -> list[TourRow]:
+    """Booked, attended, no-show, scheduled and after-hours tours per cut."""
+    t = _tours_in_period(q).c
+    cut = cut_column(
+        q,
+        property_name=Property.name,
+        agent_name=StaffUser.name,
+        first_touch=t.first_touch,
+        last_touch=t.last_touch,
+        stamp=t.starts_at,
+    ).label("cut")
+    in_hours = (
+        sa.select(OpeningHours.id)
+        .where(
+            OpeningHours.property_id == t.property_id,
+            OpeningHours.weekday == t.weekday,
+            OpeningHours.opens <= t.wall_time,
+            OpeningHours.closes > t.wall_time,
+        )
+        .exists()
+    )
+    past = t.starts_at < q.now
+    scheduled = t.status.not_in(NOT_HELD)
+
+    def count_if(condition) -> sa.ColumnElement[int]:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    stmt = (
+        sa.select(
+            cut,
+            count_if(sa.and_(past, t.status.in_(BOOKED))),
+            count_if(sa.and_(past, t.status == "completed")),
+            count_if(sa.and_(past, t.status == "no_show")),
+            count_if(scheduled),
+            count_if(sa.and_(scheduled, ~in_hours)),
+        )
+        .join(Property, Property.id == t.property_id)
+        .outerjoin(StaffUser, StaffUser.id == t.agent_id)
+        .group_by(cut)
+        .order_by(cut)
+    )
+    return [TourRow(*row) for row in db.session.execute(stmt)]
+
+
+def total(rows: list[TourRow]) -> TourRow:
+    names = ("booked", "attended", "no_show", "scheduled", "after_hours")
+    return TourRow("All", *(sum(getattr(r, n) for r in rows) for n in names))
