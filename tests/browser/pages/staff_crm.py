@@ -98,6 +98,14 @@ class ProspectsPage(StaffScreen):
         self.page.get_by_role("button", name="Show prospects").click()
         return self.arrived()
 
+    def search(self, text: str) -> "ProspectsPage":
+        """A fresh list searched for ``text`` (the filters open closed on a new page)."""
+        self.open()
+        self.page.get_by_text("Search and filter").click()
+        self.page.get_by_label("Search name, email or phone").fill(text)
+        self.page.get_by_role("button", name="Show prospects").click()
+        return self.arrived()
+
     def names(self) -> list[str]:
         return self.page.locator(".prospect-list h2").all_inner_texts()
 
