@@ -79,7 +79,8 @@ def test_the_agent_finds_prospects_and_makes_an_api_token(live_server, demo_toda
     everyone = prospects.names()  # the newest page (the demo's sales history fills it)
     assert everyone
     leads = prospects.filter_by_stage("lead").names()
-    assert leads and leads != everyone  # the stage filter narrowed the list
+    assert leads
+    assert leads != everyone  # the stage filter narrowed the list
     assert prospects.search("Sara").names() == ["Sara Demo"]
     prospects = ProspectsPage(phone, live_server, findings).open()
 
