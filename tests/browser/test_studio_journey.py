@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from playwright.sync_api import expect
 
 from portal.extensions import db
-from portal.models import Unit
+from portal.models import Property, Unit
 from tests.browser.pages.staff import StaffSignIn
 from tests.browser.pages.studio import ContentEditor, ContentHistory, PublicListing, StudioHome
 from tests.studio_helpers import jpeg_bytes
@@ -31,8 +31,14 @@ def test_marketer_publishes_and_restores_a_description_and_window_view(
 ):
     """Edit a description and a window view, preview, publish, see the page, restore."""
     page = watched
+    # The demo's first community (the lowest id: PostgreSQL sequences do not restart at 1
+    # between tests, SQLite's fresh databases do).
+    first = db.session.scalar(sa.select(sa.func.min(Property.id)))
     unit = db.session.scalar(
-        sa.select(Unit).where(Unit.status == "available", Unit.property_id == 1).limit(1)
+        sa.select(Unit)
+        .where(Unit.status == "available", Unit.property_id == first)
+        .order_by(Unit.id)
+        .limit(1)
     )
     prop_id, unit_id = unit.property_id, unit.id
     StaffSignIn.open(page, live_server).sign_in(
