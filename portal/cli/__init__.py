@@ -9,10 +9,11 @@ from portal.cli.jobs import jobs
 from portal.cli.mail import mail
 from portal.cli.prospects import prospects
 from portal.cli.staff import staff
+from portal.cli.studio import studio
 from portal.cli.tours import tours
 
 
 def register(app: Flask) -> None:
     """Add every command group to ``app.cli``."""
-    for group in (demo, staff, mail, jobs, tours, geo, prospects, followups):
+    for group in (demo, staff, mail, jobs, tours, geo, prospects, followups, studio):
         app.cli.add_command(group)

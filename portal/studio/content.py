@@ -177,6 +177,18 @@ def apply_snapshot(subject: Subject, content: dict) -> None:
         db.session.expire(subject.unit, ["media"])
 
 
+def unstored_uploads(content: dict) -> list[str]:
+    """Messages for media items whose upload is not stored (its save was rolled back)."""
+    items = [(n, item) for n, item in enumerate(content["media"], 1) if item["asset"]]
+    stored = assets_by_key(item["asset"] for _, item in items)
+    return [
+        f"Media item {n}: this image is no longer stored (its save did not go through). "
+        "Remove it and upload the file again."
+        for n, item in items
+        if item["asset"] not in stored
+    ]
+
+
 def assets_by_key(keys) -> dict[str, MediaAsset]:
     wanted = {k for k in keys if k}
     if not wanted:

@@ -19,7 +19,7 @@ from portal.models.base import utcnow
 from portal.prospects.current import listing_panel_context
 from portal.settings import geo_settings
 from portal.studio import revisions
-from portal.studio.content import Subject, find_subject, live_snapshot
+from portal.studio.content import Subject, find_subject, live_snapshot, unstored_uploads
 from portal.studio.embeds import EmbedRefused, embed_url
 from portal.studio.forms import ContentForm, RestoreForm, error_messages, form_data
 from portal.studio.images import UploadRefused, process_upload
@@ -188,6 +188,8 @@ def edit(kind: str, subject_id: int):
     if not valid or media_errors:
         return _render_editor(subject, form, status=422, media_errors=media_errors)
     content = form.to_content(unit_subject=subject.unit is not None)
+    if unstored := unstored_uploads(content):
+        return _render_editor(subject, form, status=422, media_errors=unstored)
     action = request.form.get("action", "save")
     if action == "add" and not _add_new_item(subject, form, content):
         db.session.rollback()
@@ -238,6 +240,8 @@ def _render_conflict(subject, form, content, conflict):
         status=409,
         content=content,
         conflict={"error": conflict, "changes": changes},
+        # An image uploaded with the conflicting save was rolled back with it.
+        media_errors=unstored_uploads(content),
     )
 
 
