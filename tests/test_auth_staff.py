@@ -26,6 +26,27 @@ def test_every_staff_role_reaches_the_staff_start_page(client, auth, role, path)
     assert client.get(path).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("role", "lands_on"),
+    [("agent", "/staff/"), ("admin", "/staff/"), ("marketer", "/studio/")],
+)
+def test_sign_in_lands_where_the_role_works(client, auth, role, lands_on):
+    """Agents and admins start at the day's tours; marketers in the studio."""
+    user = gen_staff(role)
+    db.session.commit()
+    assert auth.login(user.email, STAFF_PASSWORD).headers["Location"].endswith(lands_on)
+    assert client.get("/auth/login").headers["Location"].endswith(lands_on)
+
+
+@pytest.mark.parametrize(("role", "shown"), [("agent", False), ("marketer", True), ("admin", True)])
+def test_the_studio_is_in_the_menu_of_those_who_may_use_it(client, auth, role, shown):
+    user = gen_staff(role)
+    db.session.commit()
+    auth.login(user.email, STAFF_PASSWORD)
+    menu = client.get("/listings/").get_data(as_text=True).split('aria-label="Main"')[1]
+    assert ('href="/studio/">Studio</a>' in menu.split("</nav>")[0]) is shown
+
+
 def test_sign_in_with_wrong_password_is_refused(client, auth):
     """A wrong password gets a clear message and no session."""
     user = gen_staff("agent")

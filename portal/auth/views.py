@@ -14,18 +14,23 @@ from portal.models import StaffUser
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
+def _staff_home(user) -> str:
+    """Where a sign-in lands: marketers work in the studio, everyone else in their day."""
+    return url_for("studio.index" if user.role == "marketer" else "staff.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10/minute;50/hour", methods=["POST"])
 def login():
     """The staff sign-in form; a signed-in staff member goes straight to the staff area."""
     if current_user.is_authenticated and current_user.role != "prospect":
-        return redirect(url_for("staff.index"))
+        return redirect(_staff_home(current_user))
     form = StaffLoginForm()
     if form.validate_on_submit():
         user = authenticate_staff(form.email.data, form.password.data)
         if user is not None:
             start_staff_session(user)
-            return redirect(safe_next(request.args.get("next")) or url_for("staff.index"))
+            return redirect(safe_next(request.args.get("next")) or _staff_home(user))
         flash("That email and password do not match an active staff account.", "error")
     status = 400 if form.errors else 200
     if request.method == "POST" and not form.errors:

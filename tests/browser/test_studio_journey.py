@@ -42,9 +42,8 @@ def test_marketer_publishes_and_restores_a_description_and_window_view(
     )
     prop_id, unit_id = unit.property_id, unit.id
     StaffSignIn.open(page, live_server).sign_in(
-        "marketer@doorstep.example", demo.staff["marketer@doorstep.example"]
+        "marketer@doorstep.example", demo.staff["marketer@doorstep.example"], lands_on=StudioHome
     )
-    StudioHome.open(page, live_server)
 
     editor = ContentEditor.open(page, live_server, "property", prop_id)
     editor.write_description("A **sunny** building <script>alert(1)</script> by the park.")

@@ -13,11 +13,12 @@ class StaffSignIn(Screen):
         page.goto(f"{base_url}/auth/login")
         return cls(page)
 
-    def sign_in(self, email: str, password: str) -> "StaffHome":
+    def sign_in(self, email: str, password: str, lands_on: type[Screen] | None = None) -> Screen:
+        """Sign in; the agent's or admin's day, or ``lands_on`` (marketers land in the studio)."""
         self.page.fill("#email", email)
         self.page.fill("#password", password)
         self.page.locator("main form [type=submit]").click()
-        return StaffHome(self.page)
+        return (lands_on or StaffHome)(self.page)
 
 
 class StaffHome(Screen):
