@@ -17,6 +17,7 @@ two round trips a message instead of four. No maintained Python client pipelines
 it with ``smtplib``'s own ``send``/``getreply`` and raises what ``sendmail`` raises.
 """
 
+import contextlib
 import logging
 import re
 import smtplib
@@ -86,10 +87,9 @@ def _reset_or_close(smtp: smtplib.SMTP, code: int) -> None:
     if code == 421:
         smtp.close()
         return
-    try:
+    # Disconnected: the next message finds the connection closed and reconnects.
+    with contextlib.suppress(smtplib.SMTPServerDisconnected):
         smtp.rset()
-    except smtplib.SMTPServerDisconnected:
-        pass  # the next message finds the connection closed and reconnects
 
 
 def _answer(code: int, response: bytes | str) -> str:
