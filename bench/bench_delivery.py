@@ -131,9 +131,9 @@ class _Recorder:
     def __init__(self, transport):
         self.transport, self.sent = transport, []
 
-    def send(self, envelope_from, to, data):
+    def send(self, envelope_from, to, data, **hooks):
         self.sent.append((envelope_from, to, data))
-        return self.transport.send(envelope_from, to, data)
+        return self.transport.send(envelope_from, to, data, **hooks)
 
     def close(self):
         self.transport.close()

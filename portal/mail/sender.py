@@ -4,21 +4,25 @@ Every path that sends mail comes here: the job scheduled after a commit
 (``portal.mail.delivery``), ``flask mail send`` / ``flask mail worker``, RQ jobs and the
 follow-ups worker. The guarantees:
 
-- **Never twice at once.** A batch is claimed (``portal.mail.outbox_leases``) by one conditional UPDATE (queued, or
-  "sending" with an expired lease → "sending" with this worker's id and a lease), with
-  ``FOR UPDATE SKIP LOCKED`` on PostgreSQL; whatever two workers or a worker and a cron
-  run do at the same moment, a row is theirs or not.
-- **Nothing lost, at most one repeated.** Each message is marked (sent, retry, failed)
-  in its own commit right after the server's answer, before the next one goes. A
-  worker killed mid-batch leaves its rows "sending"; after the lease they are claimed
-  again, and only the one message that was on the wire when it died can go twice,
-  with the same Message-ID.
+- **Never twice at once.** A batch is claimed by one conditional UPDATE
+  (``portal.mail.outbox_leases``); whatever two workers or a worker and a cron run do at
+  the same moment, a row is theirs or not.
+- **Nothing lost, at most one repeated.** Each message's outcome (sent, retry, failed)
+  is committed on its own before the next message can be accepted: the transport
+  writes the next message and, before the end of data that lets the server accept it,
+  calls back for the previous outcome to be recorded. So the database round trip runs
+  while the server reads the next message, and at any moment at most one accepted
+  message is unrecorded. A worker killed mid-batch leaves its rows "sending"; after the
+  lease they are claimed again, and only that one message can go twice, with the same
+  Message-ID.
 - **Nothing marked sent that the server did not accept.** 4xx (or a server that cannot
   be reached) → back to the queue with an exponential back-off; 5xx for the recipient
   → failed, and the address on the do-not-contact list (``portal.mail.suppression``).
 
 The clock is a parameter: ``now`` decides what is due and when leases end; each
-message is dated ``now`` plus the time the run has taken so far.
+message is dated ``now`` plus the time the run has taken so far, taken when it is built
+(the next message is built while the server answers the current one, a millisecond or
+two before it goes).
 """
 
 import logging
@@ -26,6 +30,7 @@ import os
 import secrets
 import socket
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -72,8 +77,12 @@ _FIELDS = (
 
 
 class Transport(Protocol):
-    def send(self, envelope_from: str, to: str, data: bytes) -> str:
-        """Hand one message to the server; raise ``TemporaryFailure``/``PermanentFailure``."""
+    def send(self, envelope_from: str, to: str, data: bytes, **hooks: Callable[[], None]) -> str:
+        """Hand one message to the server; raise ``TemporaryFailure``/``PermanentFailure``.
+
+        The hooks are ``before_end`` and ``while_waiting``, as ``SmtpTransport.send``
+        calls them; a transport that cannot split a message calls ``before_end`` first.
+        """
 
     def close(self) -> None: ...
 
@@ -113,6 +122,10 @@ class _Run:
         self.started = time.monotonic()
         self.report = DeliveryReport()
         self.blocked: set[str] = set()  # suppressed addresses met in this run
+        # The last outcome, written before the next message can be accepted (``record``).
+        self.unrecorded: tuple[int, str, dict] | None = None
+        # The next message, built while the server was answering the one before.
+        self.prepared: dict[int, tuple[datetime, bytes | Exception]] = {}
 
     def clock(self) -> datetime:
         return self.now + timedelta(seconds=time.monotonic() - self.started)
@@ -127,30 +140,60 @@ class _Run:
         )
         self.session.commit()  # end the read: each mark below starts with its write
         renew_at = self.started + self.lease.total_seconds() / 2
-        for index, row in enumerate(rows):
-            if time.monotonic() > renew_at:  # a slow server: keep the rest of the batch ours
-                remaining = [r.id for r in rows[index:]]
-                renew(self.session, remaining, self.worker_id, self.clock() + self.lease)
-                renew_at = time.monotonic() + self.lease.total_seconds() / 2
-            if not row.transactional and row.to_normalised in self.blocked:
-                self._outcome(row, "suppressed", status="suppressed", last_error="do-not-contact")
-                continue
-            if not self.send(row):
-                untried = [r.id for r in rows[index + 1 :]]
-                release(self.session, untried, self.worker_id, self.now + SERVER_DOWN_PAUSE)
-                return False
+        try:
+            for index, row in enumerate(rows):
+                if time.monotonic() > renew_at:  # a slow server: keep the rest of the batch
+                    self.record()
+                    remaining = [r.id for r in rows[index:]]
+                    renew(self.session, remaining, self.worker_id, self.clock() + self.lease)
+                    renew_at = time.monotonic() + self.lease.total_seconds() / 2
+                if self._blocked(row):
+                    self._outcome(
+                        row, "suppressed", status="suppressed", last_error="do-not-contact"
+                    )
+                    continue
+                upcoming = next((r for r in rows[index + 1 :] if not self._blocked(r)), None)
+                if not self.send(row, upcoming):
+                    self.record()
+                    untried = [r.id for r in rows[index + 1 :]]
+                    release(self.session, untried, self.worker_id, self.now + SERVER_DOWN_PAUSE)
+                    return False
+        finally:
+            self.record()
+            self.prepared.clear()
         return True
 
-    def send(self, row) -> bool:
+    def _blocked(self, row) -> bool:
+        return not row.transactional and row.to_normalised in self.blocked
+
+    def prepare(self, row) -> tuple[datetime, bytes | Exception]:
+        """``row`` as the bytes to send, dated now (or what stopped it being built)."""
         moment = self.clock()
         try:
             data = wire_bytes(build_message(row, from_address=self.from_address, sent_at=moment))
-        except Exception as exc:  # a row no message can be built from: never retried
-            log.exception("outbox email %s cannot be built", row.id)
-            self._outcome(row, "failed", status="failed", last_error=f"not built: {exc!r}"[:1000])
+        except Exception as exc:  # reported when the row's turn comes
+            return moment, exc
+        return moment, data
+
+    def send(self, row, upcoming=None) -> bool:
+        moment, data = self.prepared.pop(row.id, None) or self.prepare(row)
+        if isinstance(data, Exception):  # a row no message can be built from: never retried
+            log.error("outbox email %s cannot be built", row.id, exc_info=data)
+            self._outcome(row, "failed", status="failed", last_error=f"not built: {data!r}"[:1000])
             return True
+
+        def build_upcoming() -> None:
+            if upcoming is not None:
+                self.prepared[upcoming.id] = self.prepare(upcoming)
+
         try:
-            self.transport.send(self.envelope_from, row.to_address, data)
+            self.transport.send(
+                self.envelope_from,
+                row.to_address,
+                data,
+                before_end=self.record,
+                while_waiting=build_upcoming,
+            )
         except PermanentFailure as exc:
             log.warning("outbox email %s refused for good: %s", row.id, exc.detail)
             suppress(
@@ -181,7 +224,18 @@ class _Run:
         return True
 
     def _outcome(self, row, counter: str, **values) -> None:
-        if mark(row.id, self.worker_id, session=self.session, **values):
+        """Note ``row``'s outcome; it is written by the next ``record`` (the transport
+        calls it before the next message can be accepted, the batch at its end)."""
+        self.record()
+        self.unrecorded = (row.id, counter, values)
+
+    def record(self) -> None:
+        """Write the outcome not yet written, if any (commits)."""
+        if self.unrecorded is None:
+            return
+        email_id, counter, values = self.unrecorded
+        self.unrecorded = None
+        if mark(email_id, self.worker_id, session=self.session, **values):
             setattr(self.report, counter, getattr(self.report, counter) + 1)
         else:
             self.report.lost_lease += 1

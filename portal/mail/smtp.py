@@ -21,7 +21,8 @@ import contextlib
 import logging
 import re
 import smtplib
-from collections.abc import Mapping
+import socket
+from collections.abc import Callable, Mapping
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +50,20 @@ class PermanentFailure(Exception):
 _LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
-def _send_pipelined(smtp: smtplib.SMTP, envelope_from: str, to: str, data: bytes) -> None:
+def _send_pipelined(
+    smtp: smtplib.SMTP,
+    envelope_from: str,
+    to: str,
+    data: bytes,
+    before_end: Callable[[], None],
+    while_waiting: Callable[[], None],
+) -> None:
     """``smtp.sendmail(envelope_from, [to], data)`` for a server that pipelines.
 
     The envelope's three answers are read together; the message goes only after the
-    354, as RFC 2920 asks (DATA is the last command of a group).
+    354, as RFC 2920 asks (DATA is the last command of a group). ``before_end`` runs
+    while the server reads the message, before the end of data that lets it accept it;
+    ``while_waiting`` while it answers.
     """
     size = f" size={len(data)}" if smtp.has_extn("size") else ""
     mail_from, rcpt_to = smtplib.quoteaddr(envelope_from), smtplib.quoteaddr(to)
@@ -75,11 +85,22 @@ def _send_pipelined(smtp: smtplib.SMTP, envelope_from: str, to: str, data: bytes
     body = _LEADING_DOT.sub(b"..", data)
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
-    smtp.send(body + b".\r\n")
+    smtp.send(body)
+    try:
+        before_end()
+    except BaseException:
+        smtp.close()  # the message must not end: the server drops what it has read
+        raise
+    smtp.send(b".\r\n")
+    while_waiting()
     code, response = smtp.getreply()
     if code != 250:
         _reset_or_close(smtp, code)
         raise smtplib.SMTPDataError(code, response)
+
+
+def _nothing() -> None:
+    pass
 
 
 def _reset_or_close(smtp: smtplib.SMTP, code: int) -> None:
@@ -136,6 +157,9 @@ class SmtpTransport:
     def _connect(self) -> smtplib.SMTP:
         try:
             smtp = smtplib.SMTP(self.host, self.port, timeout=self.timeout)
+            # The end of data is a small write after the message: without this it could
+            # wait for the server's delayed acknowledgement of the message's last packet.
+            smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             if self.starttls:
                 smtp.starttls()
             if self.username:
@@ -161,29 +185,45 @@ class SmtpTransport:
         if smtp is not None:
             smtp.close()
 
-    def send(self, envelope_from: str, to: str, data: bytes) -> str:
+    def send(
+        self,
+        envelope_from: str,
+        to: str,
+        data: bytes,
+        *,
+        before_end: Callable[[], None] | None = None,
+        while_waiting: Callable[[], None] | None = None,
+    ) -> str:
         """Send ``data`` to ``to``; the server's answer when it accepted the message.
+
+        :param before_end: called before the end of data that lets the server accept the
+            message (the sender records the previous message's outcome there); with a
+            server that does not pipeline, before the message is sent.
+        :param while_waiting: called while the server's answer is awaited (pipelining
+            servers only).
 
         :raises TemporaryFailure: try again later (``ServerUnavailable``: so will the rest).
         :raises PermanentFailure: the server refused the recipient or message for good.
         """
+        hooks = (before_end or _nothing, while_waiting or _nothing)
         reused = self._smtp is not None and self._used
         try:
-            return self._send_once(envelope_from, to, data)
+            return self._send_once(envelope_from, to, data, *hooks)
         except ServerUnavailable:
             if not reused:
                 raise
             # A kept-open connection the server closed meanwhile: once more on a fresh one.
             log.info("SMTP connection to %s:%s was closed; reconnecting", self.host, self.port)
-            return self._send_once(envelope_from, to, data)
+            return self._send_once(envelope_from, to, data, *hooks)
 
-    def _send_once(self, envelope_from: str, to: str, data: bytes) -> str:
+    def _send_once(self, envelope_from, to, data, before_end, while_waiting) -> str:
         smtp = self._smtp or self._connect()
         try:
             smtp.ehlo_or_helo_if_needed()
             if smtp.has_extn("pipelining"):
-                _send_pipelined(smtp, envelope_from, to, data)
+                _send_pipelined(smtp, envelope_from, to, data, before_end, while_waiting)
             else:
+                before_end()
                 smtp.sendmail(envelope_from, [to], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, response = exc.recipients.get(to) or next(iter(exc.recipients.values()))
