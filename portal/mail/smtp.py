@@ -11,10 +11,11 @@ that was reused and dropped (the server's idle timeout) is reopened once. Answer
 - 5xx about us (the sender address refused, login refused): temporary for the message,
   it waits until the configuration is fixed.
 
-A server that advertises PIPELINING (RFC 2920) gets MAIL, RCPT and DATA in one write:
-two round trips a message instead of four. No maintained Python client pipelines
-(``smtplib`` and ``aiosmtplib`` both wait for each answer), so ``_send_pipelined`` does
-it with ``smtplib``'s own ``send``/``getreply`` and raises what ``sendmail`` raises.
+The transaction (``_transaction``) is ``smtplib.sendmail`` on ``smtplib``'s own
+``send``/``getreply``, for what neither it nor ``aiosmtplib`` offers: a moment between
+the message and its end of data (the sender commits the previous message's outcome
+there, while the server reads this one), and RFC 2920 PIPELINING with a server that
+advertises it (MAIL, RCPT and DATA in one write: two round trips a message, not four).
 """
 
 import contextlib
@@ -48,9 +49,20 @@ class PermanentFailure(Exception):
 
 
 _LEADING_DOT = re.compile(rb"(?m)^\.")
+# A bare address needs no parsing to be quoted (``smtplib.quoteaddr`` parses every one).
+_PLAIN_ADDRESS = re.compile(r"[^\s<>()\[\]\\,;:\"@]+@[^\s<>()\[\]\\,;:\"@]+")
 
 
-def _send_pipelined(
+def _quoted(address: str) -> str:
+    if _PLAIN_ADDRESS.fullmatch(address):
+        return f"<{address}>"
+    quoted = smtplib.quoteaddr(address)
+    if "\r" in quoted or "\n" in quoted:  # a command of its own: refused, never sent
+        raise smtplib.SMTPRecipientsRefused({address: (501, b"line break in the address")})
+    return quoted
+
+
+def _transaction(
     smtp: smtplib.SMTP,
     envelope_from: str,
     to: str,
@@ -58,21 +70,30 @@ def _send_pipelined(
     before_end: Callable[[], None],
     while_waiting: Callable[[], None],
 ) -> None:
-    """``smtp.sendmail(envelope_from, [to], data)`` for a server that pipelines.
-
-    The envelope's three answers are read together; the message goes only after the
-    354, as RFC 2920 asks (DATA is the last command of a group). ``before_end`` runs
-    while the server reads the message, before the end of data that lets it accept it;
-    ``while_waiting`` while it answers.
+    """``smtp.sendmail(envelope_from, [to], data)``, raising what it raises, with two
+    moments ``sendmail`` does not give: ``before_end`` runs while the server reads the
+    message, before the end of data that lets it accept it; ``while_waiting`` while it
+    answers. With PIPELINING the envelope's three commands go in one write and their
+    answers are read together; the message goes only after the 354, as RFC 2920 asks.
     """
     size = f" size={len(data)}" if smtp.has_extn("size") else ""
-    mail_from, rcpt_to = smtplib.quoteaddr(envelope_from), smtplib.quoteaddr(to)
-    smtp.send(f"mail FROM:{mail_from}{size}\r\nrcpt TO:{rcpt_to}\r\ndata\r\n")
-    mail, rcpt, start = smtp.getreply(), smtp.getreply(), smtp.getreply()
-    if start[0] == 354 and (mail[0] != 250 or rcpt[0] not in (250, 251)):
-        # A server that opened the message although the envelope failed: end it empty.
-        smtp.send(b".\r\n")
-        smtp.getreply()
+    commands = (f"mail FROM:{_quoted(envelope_from)}{size}\r\n", f"rcpt TO:{_quoted(to)}\r\n")
+    if smtp.has_extn("pipelining"):
+        smtp.send("".join(commands) + "data\r\n")
+        mail, rcpt, start = smtp.getreply(), smtp.getreply(), smtp.getreply()
+        if start[0] == 354 and (mail[0] != 250 or rcpt[0] not in (250, 251)):
+            # A server that opened the message although the envelope failed: end it empty.
+            smtp.send(b".\r\n")
+            smtp.getreply()
+    else:
+        smtp.send(commands[0])
+        mail = rcpt = start = smtp.getreply()
+        if mail[0] == 250:
+            smtp.send(commands[1])
+            rcpt = start = smtp.getreply()
+        if rcpt[0] in (250, 251):
+            smtp.send(b"data\r\n")
+            start = smtp.getreply()
     if mail[0] != 250:
         _reset_or_close(smtp, mail[0])
         raise smtplib.SMTPSenderRefused(*mail, envelope_from)
@@ -197,10 +218,8 @@ class SmtpTransport:
         """Send ``data`` to ``to``; the server's answer when it accepted the message.
 
         :param before_end: called before the end of data that lets the server accept the
-            message (the sender records the previous message's outcome there); with a
-            server that does not pipeline, before the message is sent.
-        :param while_waiting: called while the server's answer is awaited (pipelining
-            servers only).
+            message (the sender records the previous message's outcome there).
+        :param while_waiting: called while the server's answer is awaited.
 
         :raises TemporaryFailure: try again later (``ServerUnavailable``: so will the rest).
         :raises PermanentFailure: the server refused the recipient or message for good.
@@ -220,11 +239,7 @@ class SmtpTransport:
         smtp = self._smtp or self._connect()
         try:
             smtp.ehlo_or_helo_if_needed()
-            if smtp.has_extn("pipelining"):
-                _send_pipelined(smtp, envelope_from, to, data, before_end, while_waiting)
-            else:
-                before_end()
-                smtp.sendmail(envelope_from, [to], data)
+            _transaction(smtp, envelope_from, to, data, before_end, while_waiting)
         except smtplib.SMTPRecipientsRefused as exc:
             code, response = exc.recipients.get(to) or next(iter(exc.recipients.values()))
             if code >= 500:
@@ -244,5 +259,8 @@ class SmtpTransport:
         except smtplib.SMTPResponseException as exc:
             self._drop()
             raise ServerUnavailable(_answer(exc.smtp_code, exc.smtp_error), exc.smtp_code) from exc
+        finally:
+            if smtp.sock is None and self._smtp is smtp:  # closed on the way (421, a hook)
+                self._smtp = None
         self._used = True
         return "250 accepted"
