@@ -12,7 +12,8 @@ from flask import current_app
 
 from portal.extensions import db
 from portal.followups.dispatch import DispatchContext, dispatch_due, sync_outbox
-from portal.followups.planner import enrol_favourites, plan_messages
+from portal.followups.enrolment import enrol_favourites
+from portal.followups.planner import plan_messages
 from portal.followups.rules import Caps
 from portal.followups.sms import sms_provider
 from portal.mail.delivery import deliver_outbox
