@@ -3,6 +3,7 @@
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
@@ -66,6 +67,27 @@ def test_a_row_becomes_sent_only_when_the_outbox_accepted_it(app):
     db.session.refresh(recap)
     assert recap.status == "sent"
     assert recap.sent_at == NEXT_MORNING + timedelta(seconds=3)
+
+
+@pytest.mark.parametrize(
+    ("outbox_status", "status", "reason"),
+    [
+        ("failed", "failed", "the mail server refused it"),
+        ("suppressed", "skipped", "the address is on the do-not-contact list"),
+    ],
+)
+def test_a_refused_or_suppressed_email_ends_its_follow_up_with_the_reason(
+    app, outbox_status, status, reason
+):
+    """Sync carries the outbox's failure over: refused → failed, do-not-contact → skipped."""
+    _, _, prospect = _toured(app)
+    dispatch_due(NEXT_MORNING, context(app))
+    recap = messages_of(prospect)[0]
+    db.session.get(OutboxEmail, recap.outbox_email_id).status = outbox_status
+    db.session.commit()
+    assert sync_outbox() == 1
+    db.session.refresh(recap)
+    assert (recap.status, recap.skip_reason, recap.sent_at) == (status, reason, None)
 
 
 def test_the_next_step_is_planned_when_the_recap_is_handed_over(app):
