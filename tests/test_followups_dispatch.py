@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.followups.dispatch import dispatch_due, sync_outbox
+from portal.followups.dispatch import dispatch_due, expire_unanswered, sync_outbox
 from portal.models import ContactPreference, FollowupMessage, OutboxEmail
 from portal.prospects.contact_links import unsubscribe_url
 from portal.prospects.priorities import record_priorities
@@ -172,6 +172,42 @@ def test_phone_prospects_become_the_agents_call_task_never_an_email(app):
     assert recap.channel == "phone"
     assert recap.status == "awaiting_review"
     assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) == 0
+
+
+def test_a_call_task_nobody_made_expires_with_its_step(app):
+    """The agent's call task lasts as long as its step: after the step's last day it is
+    skipped with the reason, and the plan goes on to the next step."""
+    _, _, prospect = _toured(app, channel="phone")
+    dispatch_due(NEXT_MORNING, context(app))
+    task = messages_of(prospect)[0]
+    last_day = task.expires_at
+    assert expire_unanswered(last_day) == 0
+    assert expire_unanswered(last_day + timedelta(minutes=1)) == 1
+    db.session.commit()
+    db.session.refresh(task)
+    assert (task.status, task.skip_reason) == (
+        "skipped",
+        "expired: no call before the step's last day",
+    )
+    assert len(messages_of(prospect)) == 2  # the next step is planned
+
+
+def test_a_message_left_unreviewed_expires_with_its_step(app):
+    """At a community whose agent reviews every message, one never approved does not wait
+    for ever: after its step's last day it is skipped with the reason."""
+    prop, unit, tour_type = gen_community(send_mode="review")
+    prospect = gen_prospect()
+    complete(gen_tour(tour_type, prospect, unit=unit))
+    db.session.commit()
+    message = messages_of(prospect)[0]
+    assert message.status == "awaiting_review"
+    assert expire_unanswered(message.expires_at + timedelta(minutes=1)) == 1
+    db.session.commit()
+    db.session.refresh(message)
+    assert (message.status, message.skip_reason) == (
+        "skipped",
+        "expired: no review before the step's last day",
+    )
 
 
 def test_email_step_for_a_prospect_without_email_is_skipped(app):

@@ -283,6 +283,21 @@ def sync_outbox() -> int:
     return changed
 
 
+def expire_unanswered(now: datetime) -> int:
+    """Rows waiting for the agent (a message to review, a call to make) whose step has
+    expired by ``now`` are skipped with the reason, as a step that could not go in time
+    is, and the run goes on to its next step (flushes). Returns how many."""
+    expired = db.session.scalars(
+        sa.select(FollowupMessage)
+        .where(FollowupMessage.status == "awaiting_review", FollowupMessage.expires_at < now)
+        .order_by(FollowupMessage.id)
+    ).all()
+    for message in expired:
+        waited_for = "call" if message.channel == "phone" else "review"
+        _skip(message, f"expired: no {waited_for} before the step's last day", now)
+    return len(expired)
+
+
 def dispatch_due(now: datetime, ctx: DispatchContext, *, limit: int = 500) -> dict[str, int]:
     """Claim and hand over every due row (a job boundary: commits per row)."""
     counts: dict[str, int] = {}
