@@ -6,7 +6,7 @@ HTML, RFC 8058 headers) in a scratch database (SQLite, or ``BENCH_DATABASE_URL``
 
 - **sender**: ``portal.mail.sender.deliver_due`` with one worker: claims with a lease,
   builds each message (Date, stored Message-ID), sends over one connection and commits
-  the row's outcome after every message, exactly as in production;
+  each row's outcome before the next message can be accepted, exactly as in production;
 - **bare smtplib**: one ``smtplib.SMTP`` connection calling ``send_message`` on the same
   messages (built beforehand, the loop only flattens and sends them; no database);
 - **wire only** (no floor, for the record): ``sendmail`` of the very bytes the sender put
@@ -131,9 +131,9 @@ class _Recorder:
     def __init__(self, transport):
         self.transport, self.sent = transport, []
 
-    def send(self, envelope_from, to, data):
+    def send(self, envelope_from, to, data, **hooks):
         self.sent.append((envelope_from, to, data))
-        return self.transport.send(envelope_from, to, data)
+        return self.transport.send(envelope_from, to, data, **hooks)
 
     def close(self):
         self.transport.close()

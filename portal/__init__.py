@@ -38,7 +38,7 @@ def register_extensions(app: Flask) -> None:
     from portal.auth import session as staff_session
     from portal.auth.session import load_user
     from portal.extensions import compress, csrf, db, limiter, login_manager, migrate
-    from portal.followups.planner import register as register_followups
+    from portal.followups.enrolment import register as register_followups
     from portal.input_limits import register as register_input_limits
     from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery

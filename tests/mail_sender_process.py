@@ -54,8 +54,8 @@ def main(argv: list[str]) -> int:
     if args.hang_after_answers:
         real_send, answers = smtp.SmtpTransport.send, []
 
-        def send_then_hang(self, envelope_from, to, data):
-            answer = real_send(self, envelope_from, to, data)
+        def send_then_hang(self, envelope_from, to, data, **hooks):
+            answer = real_send(self, envelope_from, to, data, **hooks)
             answers.append(to)
             if len(answers) == args.hang_after_answers:
                 message_id = next(

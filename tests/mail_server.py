@@ -3,6 +3,8 @@
 ``Mailbox.refuse(address, "451 4.3.0 try later")`` answers RCPT for that address with
 the given replies, one per attempt, then accepts; ``connections`` counts the SMTP
 sessions (EHLO) so connection reuse can be checked; ``raw`` keeps each message's bytes.
+With ``pipelining=True`` it advertises RFC 2920 PIPELINING (aiosmtpd reads commands in
+order from its buffer, so it copes with them; it just does not say so by default).
 """
 
 import asyncio
@@ -15,11 +17,12 @@ from tests.conftest import free_port
 
 
 class Mailbox:
-    def __init__(self, delay: float = 0.0):
+    def __init__(self, delay: float = 0.0, pipelining: bool = False):
         self.messages: list = []
         self.raw: list[bytes] = []
         self.connections = 0
         self.delay = delay  # seconds before answering DATA (a slower server)
+        self.pipelining = pipelining
         self._rcpt_answers: dict[str, list[str]] = {}
 
     def refuse(self, address: str, *answers: str) -> None:
@@ -31,6 +34,8 @@ class Mailbox:
     async def handle_EHLO(self, server, session, envelope, hostname, responses):
         self.connections += 1
         session.host_name = hostname
+        if self.pipelining:
+            responses.insert(-1, "250-PIPELINING")
         return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -49,9 +54,9 @@ class Mailbox:
 
 
 @contextmanager
-def smtp_mailbox(delay: float = 0.0):
+def smtp_mailbox(delay: float = 0.0, pipelining: bool = False):
     """Run a ``Mailbox`` on a free loopback port; yields (mailbox, config overrides)."""
-    mailbox = Mailbox(delay)
+    mailbox = Mailbox(delay, pipelining)
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)
     controller.start()

@@ -3,10 +3,11 @@
 import threading
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.followups.dispatch import dispatch_due, sync_outbox
+from portal.followups.dispatch import dispatch_due, expire_unanswered, sync_outbox
 from portal.models import ContactPreference, FollowupMessage, OutboxEmail
 from portal.prospects.contact_links import unsubscribe_url
 from portal.prospects.priorities import record_priorities
@@ -66,6 +67,27 @@ def test_a_row_becomes_sent_only_when_the_outbox_accepted_it(app):
     db.session.refresh(recap)
     assert recap.status == "sent"
     assert recap.sent_at == NEXT_MORNING + timedelta(seconds=3)
+
+
+@pytest.mark.parametrize(
+    ("outbox_status", "status", "reason"),
+    [
+        ("failed", "failed", "the mail server refused it"),
+        ("suppressed", "skipped", "the address is on the do-not-contact list"),
+    ],
+)
+def test_a_refused_or_suppressed_email_ends_its_follow_up_with_the_reason(
+    app, outbox_status, status, reason
+):
+    """Sync carries the outbox's failure over: refused → failed, do-not-contact → skipped."""
+    _, _, prospect = _toured(app)
+    dispatch_due(NEXT_MORNING, context(app))
+    recap = messages_of(prospect)[0]
+    db.session.get(OutboxEmail, recap.outbox_email_id).status = outbox_status
+    db.session.commit()
+    assert sync_outbox() == 1
+    db.session.refresh(recap)
+    assert (recap.status, recap.skip_reason, recap.sent_at) == (status, reason, None)
 
 
 def test_the_next_step_is_planned_when_the_recap_is_handed_over(app):
@@ -150,6 +172,42 @@ def test_phone_prospects_become_the_agents_call_task_never_an_email(app):
     assert recap.channel == "phone"
     assert recap.status == "awaiting_review"
     assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) == 0
+
+
+def test_a_call_task_nobody_made_expires_with_its_step(app):
+    """The agent's call task lasts as long as its step: after the step's last day it is
+    skipped with the reason, and the plan goes on to the next step."""
+    _, _, prospect = _toured(app, channel="phone")
+    dispatch_due(NEXT_MORNING, context(app))
+    task = messages_of(prospect)[0]
+    last_day = task.expires_at
+    assert expire_unanswered(last_day) == 0
+    assert expire_unanswered(last_day + timedelta(minutes=1)) == 1
+    db.session.commit()
+    db.session.refresh(task)
+    assert (task.status, task.skip_reason) == (
+        "skipped",
+        "expired: no call before the step's last day",
+    )
+    assert len(messages_of(prospect)) == 2  # the next step is planned
+
+
+def test_a_message_left_unreviewed_expires_with_its_step(app):
+    """At a community whose agent reviews every message, one never approved does not wait
+    for ever: after its step's last day it is skipped with the reason."""
+    prop, unit, tour_type = gen_community(send_mode="review")
+    prospect = gen_prospect()
+    complete(gen_tour(tour_type, prospect, unit=unit))
+    db.session.commit()
+    message = messages_of(prospect)[0]
+    assert message.status == "awaiting_review"
+    assert expire_unanswered(message.expires_at + timedelta(minutes=1)) == 1
+    db.session.commit()
+    db.session.refresh(message)
+    assert (message.status, message.skip_reason) == (
+        "skipped",
+        "expired: no review before the step's last day",
+    )
 
 
 def test_email_step_for_a_prospect_without_email_is_skipped(app):

@@ -36,7 +36,7 @@ def test_a_reviewed_community_puts_the_message_in_the_agents_queue(app):
 
 def test_the_same_event_twice_enrols_once(app):
     """A repeated "completed" (then "captured") for one tour does not start a second plan."""
-    from portal.followups.planner import on_tour_event
+    from portal.followups.enrolment import on_tour_event
     from portal.tours.events import TourEvent
 
     _, unit, tour_type = gen_community()
@@ -71,7 +71,7 @@ def test_cancelled_tour_gets_one_gentle_offer(app):
 
 def test_another_tour_booked_stops_the_plan_and_its_pending_messages(app):
     """Booking again skips what was planned after the old tour; the new tour's plan takes over."""
-    from portal.followups.planner import on_tour_event
+    from portal.followups.enrolment import on_tour_event
     from portal.tours.events import TourEvent
 
     _, unit, tour_type = gen_community()
@@ -145,7 +145,7 @@ def test_erasure_deletes_the_prospects_follow_ups_and_stops_every_plan(app):
 
 def test_favourites_without_a_tour_start_a_plan_only_with_marketing_consent(app):
     """Saved homes and no tour: the favourites plan starts for consenting prospects only."""
-    from portal.followups.planner import enrol_favourites
+    from portal.followups.enrolment import enrol_favourites
     from portal.models import ContactPreference, Favourite
 
     _, unit, tour_type = gen_community()

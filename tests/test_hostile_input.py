@@ -28,7 +28,7 @@ import portal
 from portal.demo.followups import install_followups
 from portal.destinations.store import add_prospect_destination
 from portal.extensions import db
-from portal.followups.planner import enrol
+from portal.followups.enrolment import enrol
 from portal.geo.commute import Destination
 from portal.input_limits import BoundedForm
 from portal.models import Prospect, Tour

@@ -7,14 +7,8 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.mail.outbox import queue_email
-from portal.mail.sender import (
-    MAX_ATTEMPTS,
-    SERVER_DOWN_PAUSE,
-    backlog,
-    backoff,
-    claim_batch,
-    deliver_due,
-)
+from portal.mail.outbox_leases import backlog, claim_batch, mark
+from portal.mail.sender import MAX_ATTEMPTS, SERVER_DOWN_PAUSE, backoff, deliver_due
 from portal.mail.smtp import SmtpTransport
 from portal.mail.suppression import is_suppressed, suppressed_addresses
 from portal.models import MailSuppression, OutboxEmail
@@ -198,13 +192,11 @@ def test_two_claims_never_overlap(app):
 
 def test_a_worker_whose_lease_was_taken_over_does_not_overwrite_the_outcome(app, mailbox):
     """A too-slow worker's late mark is refused: the row belongs to whoever holds it now."""
-    from portal.mail.sender import _mark
-
     [row] = _queue()
     now = utcnow()
     claim_batch(now, worker_id="slow", batch_size=1, lease=timedelta(minutes=1))
     deliver_due(now + timedelta(minutes=2), transport=_transport(mailbox.config), worker_id="b")
-    assert _mark(row.id, "slow", status="queued") is False
+    assert mark(row.id, "slow", status="queued") is False
     assert _row(row.id).status == "sent"
 
 

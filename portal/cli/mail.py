@@ -8,7 +8,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.extensions import db
-from portal.mail.sender import backlog, deliver_due
+from portal.mail.outbox_leases import backlog
+from portal.mail.sender import deliver_due
 from portal.mail.suppression import is_suppressed, lift, suppress
 from portal.models import SUPPRESSION_REASONS
 from portal.models.base import utcnow

@@ -251,45 +251,51 @@ def _fail_or_retry(message_id: int, now: datetime, error: Exception) -> str:
     return outcome
 
 
-def sync_outbox() -> int:
-    """Rows handed to the outbox become sent (or failed) when the outbox row did; commits
-    nothing (the caller does). Returns how many rows changed."""
-    sent = sa.select(OutboxEmail.sent_at).where(OutboxEmail.id == FollowupMessage.outbox_email_id)
-    outbox_status = sa.select(OutboxEmail.status).where(
-        OutboxEmail.id == FollowupMessage.outbox_email_id
-    )
-    changed = db.session.execute(
-        sa.update(FollowupMessage)
-        .where(
-            FollowupMessage.status == "sending",
-            FollowupMessage.outbox_email_id.is_not(None),
-            outbox_status.scalar_subquery() == "sent",
-        )
-        .values(status="sent", sent_at=sent.scalar_subquery())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    changed += db.session.execute(
-        sa.update(FollowupMessage)
-        .where(
-            FollowupMessage.status == "sending",
-            FollowupMessage.outbox_email_id.is_not(None),
-            outbox_status.scalar_subquery() == "failed",
-        )
-        .values(status="failed", skip_reason="the mail server refused it")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+# What a follow-up handed to the outbox becomes when its outbox row did: status, reason.
+OUTBOX_OUTCOMES = {
+    "sent": ("sent", None),
+    "failed": ("failed", "the mail server refused it"),
     # The address is on the do-not-contact list (a hard bounce): skipped, never retried.
-    changed += db.session.execute(
-        sa.update(FollowupMessage)
-        .where(
-            FollowupMessage.status == "sending",
-            FollowupMessage.outbox_email_id.is_not(None),
-            outbox_status.scalar_subquery() == "suppressed",
-        )
-        .values(status="skipped", skip_reason="the address is on the do-not-contact list")
-        .execution_options(synchronize_session=False)
-    ).rowcount
+    "suppressed": ("skipped", "the address is on the do-not-contact list"),
+}
+
+
+def sync_outbox() -> int:
+    """Rows handed to the outbox become sent, failed or skipped when the outbox row did;
+    commits nothing (the caller does). Returns how many rows changed."""
+    of_the_row = OutboxEmail.id == FollowupMessage.outbox_email_id
+    outbox_status = sa.select(OutboxEmail.status).where(of_the_row).scalar_subquery()
+    sent_at = sa.select(OutboxEmail.sent_at).where(of_the_row).scalar_subquery()
+    changed = 0
+    for outbox, (status, reason) in OUTBOX_OUTCOMES.items():
+        values = {"status": status}
+        values |= {"sent_at": sent_at} if status == "sent" else {"skip_reason": reason}
+        changed += db.session.execute(
+            sa.update(FollowupMessage)
+            .where(
+                FollowupMessage.status == "sending",
+                FollowupMessage.outbox_email_id.is_not(None),
+                outbox_status == outbox,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        ).rowcount
     return changed
+
+
+def expire_unanswered(now: datetime) -> int:
+    """Rows waiting for the agent (a message to review, a call to make) whose step has
+    expired by ``now`` are skipped with the reason, as a step that could not go in time
+    is, and the run goes on to its next step (flushes). Returns how many."""
+    expired = db.session.scalars(
+        sa.select(FollowupMessage)
+        .where(FollowupMessage.status == "awaiting_review", FollowupMessage.expires_at < now)
+        .order_by(FollowupMessage.id)
+    ).all()
+    for message in expired:
+        waited_for = "call" if message.channel == "phone" else "review"
+        _skip(message, f"expired: no {waited_for} before the step's last day", now)
+    return len(expired)
 
 
 def dispatch_due(now: datetime, ctx: DispatchContext, *, limit: int = 500) -> dict[str, int]:

@@ -1,133 +1,35 @@
-"""Which step is due for whom: enrolment on tour events, stops, and set-based planning.
+"""Which step is due for whom: set-based planning, stops, and a run's next step.
 
-A tour event enrols the prospect in the property's plan for it (a completed or captured
-tour, a no-show, a cancellation) and writes the first message row in the same
-transaction as the event, with its Message-ID. After that the planner works like
-listmonk's pipes: over batches of run ids it stops the runs whose prospect left the
-plan (applied, leased, lost, unsubscribed, erased), and writes the next message of every
-run waiting for one with one INSERT ... SELECT per batch, never a Python loop per
-prospect. Services flush; the CLI or job commits (per batch, through ``on_batch``).
+A run is started by ``portal.followups.enrolment`` (in the tour event's transaction).
+After that the planner works like listmonk's pipes: over batches of run ids it stops the
+runs whose prospect left the plan (applied, leased, lost, unsubscribed, erased), and
+writes the next message of every run waiting for one with one INSERT ... SELECT per
+batch, never a Python loop per prospect. Services flush; the CLI or job commits (per
+batch, through ``on_batch``).
 """
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Flask
 
 from portal.extensions import db
+from portal.followups.run_timing import schedule_next
 from portal.models import (
     ContactPreference,
-    Favourite,
     FollowupMessage,
     FollowupPlan,
     FollowupRun,
     FollowupSettings,
     FollowupStep,
     Prospect,
-    Tour,
-    Unit,
 )
-from portal.tours.events import TourEvent, subscribe
 
 BATCH_SIZE = 5000
 STOP_STAGES = ("applied", "leased", "lost")
 PENDING = ("scheduled", "awaiting_review")
-# Tour event kind -> the plan it starts.
-EVENT_PLANS = {
-    "completed": "completed",
-    "captured": "completed",
-    "no_show": "no_show",
-    "cancelled": "cancelled",
-}
 MESSAGE_ID_DOMAIN = "followups.doorstep"
-
-
-def due_time(step: FollowupStep, anchor: datetime, zone: ZoneInfo, pace: str = "any") -> datetime:
-    """When ``step`` is due after ``anchor``: ``delay_days`` later, at ``send_at`` local time
-    when the step names one; a weekly pace spaces priority messages a week apart."""
-    days = step.delay_days
-    if pace == "weekly" and step.content == "priority":
-        days = max(days, 7)
-    if step.send_at is None:
-        return anchor + timedelta(days=days)
-    local_day = anchor.astimezone(zone).date() + timedelta(days=days)
-    moment = datetime.combine(local_day, step.send_at, zone).astimezone(anchor.tzinfo)
-    return max(moment, anchor)
-
-
-def _zone_of(run: FollowupRun) -> ZoneInfo:
-    prefs = db.session.get(ContactPreference, run.prospect_id)
-    if prefs is not None and prefs.time_zone:
-        return ZoneInfo(prefs.time_zone)
-    return ZoneInfo(run.plan.property.time_zone)
-
-
-def _pace_of(prospect_id: int) -> str:
-    prefs = db.session.get(ContactPreference, prospect_id)
-    return prefs.pace if prefs is not None else "any"
-
-
-def _step_at(plan_id: int, position: int) -> FollowupStep | None:
-    return db.session.scalar(
-        sa.select(FollowupStep).where(
-            FollowupStep.plan_id == plan_id, FollowupStep.position == position
-        )
-    )
-
-
-def _schedule_next(run: FollowupRun, anchor: datetime) -> None:
-    step = _step_at(run.plan_id, run.next_position)
-    if step is None:
-        run.status, run.next_due_at, run.next_expires_at = "done", None, None
-        return
-    due = due_time(step, anchor, _zone_of(run), _pace_of(run.prospect_id))
-    run.next_due_at = due
-    run.next_expires_at = due + timedelta(days=step.expires_after_days)
-
-
-def enrol(
-    trigger: str, prospect: Prospect, property_id: int, *, now: datetime, tour: Tour | None = None
-) -> FollowupRun | None:
-    """Start the property's plan for ``trigger`` (once per prospect and tour; flushes).
-
-    The first message row is written at once, in the caller's transaction.
-    """
-    plan = db.session.scalar(
-        sa.select(FollowupPlan).where(
-            FollowupPlan.property_id == property_id,
-            FollowupPlan.trigger == trigger,
-            FollowupPlan.active.is_(True),
-        )
-    )
-    if plan is None or not plan.steps or prospect.erased_at is not None:
-        return None
-    if prospect.stage in STOP_STAGES:  # the capture said "apply" or "lost": nothing to send
-        return None
-    existing = db.session.scalar(
-        sa.select(FollowupRun).where(
-            FollowupRun.plan_id == plan.id,
-            FollowupRun.prospect_id == prospect.id,
-            FollowupRun.tour_id.is_(None) if tour is None else FollowupRun.tour_id == tour.id,
-        )
-    )
-    if existing is not None:
-        return existing
-    run = FollowupRun(
-        plan=plan,
-        prospect_id=prospect.id,
-        tour_id=tour.id if tour else None,
-        started_at=now,
-        next_position=plan.steps[0].position,
-    )
-    db.session.add(run)
-    db.session.flush()
-    _schedule_next(run, now)
-    db.session.flush()
-    plan_messages(now, run_ids=[run.id])
-    return run
 
 
 def stop_runs(
@@ -171,7 +73,7 @@ def advance(message: FollowupMessage, finished_at: datetime) -> None:
     run = message.run
     if run.status != "active" or run.next_due_at is not None:
         return
-    _schedule_next(run, finished_at)
+    schedule_next(run, finished_at)
     db.session.flush()
     if run.status == "active":
         plan_messages(finished_at, run_ids=[run.id])
@@ -344,74 +246,3 @@ def plan_messages(
     if counts["written"] or counts["stopped"]:
         db.session.expire_all()
     return counts
-
-
-def enrol_favourites(now: datetime, *, quiet_days: int = 2) -> int:
-    """Start the favourites plan for consenting prospects with favourites and no tour.
-
-    Only prospects who gave marketing consent, saved a home at least ``quiet_days``
-    ago, never booked a tour and are not in that plan already (set-based; flushes).
-    """
-    has_tour = sa.exists().where(Tour.prospect_id == Prospect.id)
-    consent = sa.select(ContactPreference.prospect_id).where(
-        ContactPreference.marketing_consent_at.is_not(None),
-        ContactPreference.unsubscribed_at.is_(None),
-    )
-    first_favourite = (
-        sa.select(
-            Favourite.prospect_id.label("prospect_id"),
-            sa.func.min(Unit.property_id).label("property_id"),
-        )
-        .join(Unit, Unit.id == Favourite.unit_id)
-        .where(
-            Favourite.prospect_id.is_not(None),
-            Favourite.created_at <= now - timedelta(days=quiet_days),
-        )
-        .group_by(Favourite.prospect_id)
-        .subquery()
-    )
-    rows = db.session.execute(
-        sa.select(Prospect, first_favourite.c.property_id)
-        .join(first_favourite, first_favourite.c.prospect_id == Prospect.id)
-        .where(
-            ~has_tour,
-            Prospect.id.in_(consent),
-            Prospect.erased_at.is_(None),
-            Prospect.stage.not_in(STOP_STAGES),
-        )
-    ).all()
-    started = 0
-    for prospect, property_id in rows:
-        plan_id = db.session.scalar(
-            sa.select(FollowupPlan.id).where(
-                FollowupPlan.property_id == property_id, FollowupPlan.trigger == "favourites"
-            )
-        )
-        already = plan_id is not None and db.session.scalar(
-            sa.select(FollowupRun.id).where(
-                FollowupRun.plan_id == plan_id, FollowupRun.prospect_id == prospect.id
-            )
-        )
-        if plan_id is None or already:
-            continue
-        if enrol("favourites", prospect, property_id, now=now) is not None:
-            started += 1
-    return started
-
-
-def on_tour_event(event: TourEvent) -> None:
-    """The listener of every tour event (in the event's transaction; flushes)."""
-    tour = event.tour
-    if event.kind == "booked":
-        # The new tour's plan takes over: nothing more about older tours or favourites.
-        stop_runs(tour.prospect_id, "another tour booked", now=event.at, keep_tour_id=tour.id)
-        return
-    trigger = EVENT_PLANS.get(event.kind)
-    if trigger is None:
-        return
-    enrol(trigger, tour.prospect, tour.property_id, now=event.at, tour=tour)
-
-
-def register(app: Flask) -> None:
-    """Subscribe the planner to tour events (called from the factory; once per process)."""
-    subscribe(on_tour_event)

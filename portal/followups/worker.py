@@ -11,8 +11,14 @@ import sqlalchemy as sa
 from flask import current_app
 
 from portal.extensions import db
-from portal.followups.dispatch import DispatchContext, dispatch_due, sync_outbox
-from portal.followups.planner import enrol_favourites, plan_messages
+from portal.followups.dispatch import (
+    DispatchContext,
+    dispatch_due,
+    expire_unanswered,
+    sync_outbox,
+)
+from portal.followups.enrolment import enrol_favourites
+from portal.followups.planner import plan_messages
 from portal.followups.rules import Caps
 from portal.followups.sms import sms_provider
 from portal.mail.delivery import deliver_outbox
@@ -48,6 +54,7 @@ def run_pass(now_iso: str | None = None, *, deliver: bool = True) -> dict[str, i
     counts = {"enrolled": enrol_favourites(now)}
     db.session.commit()
     counts |= plan_messages(now, on_batch=db.session.commit)
+    counts["expired"] = expire_unanswered(now)
     db.session.commit()
     for outcome, n in dispatch_due(now, dispatch_context()).items():
         counts[outcome] = n

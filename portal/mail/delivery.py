@@ -13,7 +13,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from portal.jobs import run_later
-from portal.mail.sender import deliver_due, next_due_at
+from portal.mail.outbox_leases import next_due_at
+from portal.mail.sender import deliver_due
 from portal.models import OutboxEmail
 from portal.models.base import utcnow
 
