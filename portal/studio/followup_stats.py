@@ -22,10 +22,10 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import ContactPreference, OutboxEmail, Prospect, StageChange, Tour
-from portal.prospects.magic_links import SIGN_IN_EMAIL_KIND
-from portal.studio.funnel import rate, source_of
+from portal.studio.funnel import rate
 from portal.studio.insights_query import InsightsQuery
 from portal.studio.insights_sql import seconds_between
+from portal.studio.lead_outcomes import is_follow_up_email, source_of
 
 REPLY_WINDOW = timedelta(days=7)
 
@@ -46,14 +46,6 @@ class FollowUpRow:
     @property
     def unsubscribe_rate(self) -> float | None:
         return rate(self.unsubscribed, self.recipients)
-
-
-def is_follow_up_email() -> sa.ColumnElement[bool]:
-    """Outbox rows the recipient did not ask for (not a tour notice, not a sign-in link)."""
-    return sa.and_(
-        OutboxEmail.kind.not_like("tour\\_%", escape="\\"),
-        OutboxEmail.kind != SIGN_IN_EMAIL_KIND,
-    )
 
 
 def follow_up_messages(q: InsightsQuery) -> sa.Subquery:

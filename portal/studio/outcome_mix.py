@@ -17,14 +17,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OBJECTIONS, PriorityVersion, Prospect, Tour, TourCapture
+from portal.models import OBJECTIONS, LeadTopic
 from portal.models.capture import OBJECTION_LABELS
 from portal.prospects.topics import TOPICS
-from portal.studio.funnel import leads, rate
+from portal.studio.funnel import outcomes, rate
 from portal.studio.insights_query import InsightsQuery
-from portal.studio.insights_sql import is_postgres
 
-STRONG = ("important", "must_have")
 OUTCOMES = ("leased", "lost")
 
 
@@ -48,11 +46,29 @@ class MixRow:
 
 def _decided(q: InsightsQuery) -> sa.CTE:
     """The period's leads whose prospect is now leased or lost (computed once)."""
-    decided = leads(q).where(Prospect.stage.in_(OUTCOMES)).subquery("lead")
+    o = outcomes(q).c
     return (
-        sa.select(decided.c.prospect_id, decided.c.property_id, decided.c.stage)
+        sa.select(o.prospect_id, o.property_id, o.stage)
+        .where(o.stage.in_(OUTCOMES))
         .cte("decided")
         .prefix_with("MATERIALIZED")
+    )
+
+
+def _pairs(decided: sa.CTE, kind: str) -> sa.Subquery:
+    """(prospect_id, stage, key) for the decided leads' topics of one kind."""
+    d = decided.c
+    return (
+        sa.select(d.prospect_id, d.stage, LeadTopic.topic.label("key"))
+        .join(
+            LeadTopic,
+            sa.and_(
+                LeadTopic.prospect_id == d.prospect_id,
+                LeadTopic.property_id == d.property_id,
+                LeadTopic.kind == kind,
+            ),
+        )
+        .subquery("pair")
     )
 
 
@@ -89,51 +105,11 @@ def _mix(decided: sa.CTE, pairs: sa.Subquery, labels: dict[str, str]) -> list[Mi
 def priorities(q: InsightsQuery) -> list[MixRow]:
     """Topics that mattered (important, must have) to leased vs lost prospects."""
     decided = _decided(q)
-    latest = (
-        sa.select(PriorityVersion.prospect_id, sa.func.max(PriorityVersion.id).label("id"))
-        .where(PriorityVersion.prospect_id.in_(sa.select(decided.c.prospect_id)))
-        .group_by(PriorityVersion.prospect_id)
-        .subquery("latest")
-    )
-    if is_postgres():
-        entries = sa.func.json_each_text(PriorityVersion.answers.op("->")("importance"))
-    else:
-        entries = sa.func.json_each(PriorityVersion.answers, "$.importance")
-    entry = entries.table_valued("key", "value").alias("importance")
-    outcome = sa.select(decided.c.prospect_id, decided.c.stage).distinct().subquery("outcome")
-    pairs = (
-        sa.select(outcome.c.prospect_id, outcome.c.stage, entry.c.key)
-        .select_from(latest)
-        .join(PriorityVersion, PriorityVersion.id == latest.c.id)
-        .join(outcome, outcome.c.prospect_id == latest.c.prospect_id)
-        .join(entry, sa.true())
-        .where(entry.c.value.in_(STRONG))
-        .subquery("pair")
-    )
-    return _mix(decided, pairs, TOPICS)
+    return _mix(decided, _pairs(decided, "priority"), TOPICS)
 
 
 def objections(q: InsightsQuery) -> list[MixRow]:
     """Objections recorded on the tours of leased vs lost prospects."""
     decided = _decided(q)
-    if is_postgres():
-        entries = sa.func.json_array_elements_text(TourCapture.objections)
-    else:
-        entries = sa.func.json_each(TourCapture.objections)
-    entry = entries.table_valued("value").alias("objection")
-    pairs = (
-        sa.select(decided.c.prospect_id, decided.c.stage, entry.c.value.label("key"))
-        .select_from(decided)
-        .join(
-            Tour,
-            sa.and_(
-                Tour.prospect_id == decided.c.prospect_id,
-                Tour.property_id == decided.c.property_id,
-            ),
-        )
-        .join(TourCapture, TourCapture.tour_id == Tour.id)
-        .join(entry, sa.true())
-        .subquery("pair")
-    )
     labels = {key: OBJECTION_LABELS[key] for key in OBJECTIONS}
-    return _mix(decided, pairs, labels)
+    return _mix(decided, _pairs(decided, "objection"), labels)

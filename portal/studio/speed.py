@@ -18,13 +18,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OutboxEmail, Tour, TourStatusChange
-from portal.studio.followup_stats import is_follow_up_email
 from portal.studio.funnel import FunnelRow, outcomes
 from portal.studio.insights_query import InsightsQuery
 from portal.studio.insights_sql import median_by, seconds_between
 
-RESPONSES = ("staff_at", "mail_at")
 METRICS = ("response", "lead_to_tour", "tour_to_application")
 
 
@@ -40,43 +37,6 @@ class SpeedRow:
     tour_to_application_s: float | None
 
 
-def _earliest(first, second) -> sa.ColumnElement:
-    """The earlier of two instants, either of which may be NULL (portable LEAST)."""
-    return sa.case(
-        (first.is_(None), second),
-        (second.is_(None), first),
-        (first < second, first),
-        else_=second,
-    )
-
-
-def first_responses(q: InsightsQuery, o) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
-    """Per lead (a row of ``o``): its first staff step and its first follow-up after it."""
-    staff_step = (
-        sa.select(sa.func.min(TourStatusChange.changed_at))
-        .join(Tour, Tour.id == TourStatusChange.tour_id)
-        .where(
-            Tour.prospect_id == o.c.prospect_id,
-            Tour.property_id == o.c.property_id,
-            TourStatusChange.actor.like("staff:%"),
-            TourStatusChange.changed_at >= o.c.lead_at,
-            TourStatusChange.changed_at <= q.now,
-        )
-        .scalar_subquery()
-    )
-    follow_up = (
-        sa.select(sa.func.min(OutboxEmail.created_at))
-        .where(
-            OutboxEmail.to_normalised == o.c.email,
-            is_follow_up_email(),
-            OutboxEmail.created_at >= o.c.lead_at,
-            OutboxEmail.created_at <= q.now,
-        )
-        .scalar_subquery()
-    )
-    return staff_step, follow_up
-
-
 def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
     """The overall row and one row per cut."""
     _funnel, overall, rows = lead_figures(q)
@@ -89,23 +49,15 @@ def lead_figures(q: InsightsQuery) -> tuple[list[FunnelRow], SpeedRow, list[Spee
     ``funnel.funnel`` counts the same funnel with a plain GROUP BY; the page and its
     CSV export use one each, and the tests hold them equal.
     """
-    o = outcomes(q)
-    responded = (
-        sa.select(o.c.cut, o.c.lead_at, o.c.toured_at, o.c.applied_at, o.c.leased_at, o.c.stage)
-        .add_columns(*(r.label(n) for r, n in zip(first_responses(q, o), RESPONSES, strict=True)))
-        # Materialised: the earliest of the two reads each twice, and a look-up must run once.
-        .cte("responded")
-        .prefix_with("MATERIALIZED")
-    )
-    r = responded.c
+    o = outcomes(q).c
     durations = (
         sa.select(
-            r.cut,
-            seconds_between(_earliest(r.staff_at, r.mail_at), r.lead_at).label("response"),
-            seconds_between(r.toured_at, r.lead_at).label("lead_to_tour"),
-            seconds_between(r.applied_at, r.toured_at).label("tour_to_application"),
-            sa.case((r.leased_at.is_not(None), 0.0)).label("leased"),
-            sa.case((r.stage == "lost", 0.0)).label("lost"),
+            o.cut,
+            seconds_between(o.responded_at, o.lead_at).label("response"),
+            seconds_between(o.toured_at, o.lead_at).label("lead_to_tour"),
+            seconds_between(o.applied_at, o.toured_at).label("tour_to_application"),
+            sa.case((o.leased_at.is_not(None), 0.0)).label("leased"),
+            sa.case((o.stage == "lost", 0.0)).label("lost"),
         )
         .cte("duration")
         .prefix_with("MATERIALIZED")

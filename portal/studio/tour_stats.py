@@ -15,9 +15,10 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import OpeningHours, Property, Prospect, StaffUser, Tour
-from portal.studio.funnel import cut_column, rate, source_of
+from portal.studio.funnel import cut_column, narrowed, rate
 from portal.studio.insights_query import InsightsQuery
 from portal.studio.insights_sql import local_time, local_weekday
+from portal.studio.lead_outcomes import source_of
 
 BOOKED = ("confirmed", "rescheduled", "completed", "no_show")
 NOT_HELD = ("cancelled_by_prospect", "cancelled_by_staff", "expired")
@@ -52,8 +53,8 @@ def _tours_in_period(q: InsightsQuery) -> sa.CTE:
             Tour.status,
             Tour.starts_at,
             Tour.agent_id,
-            Prospect.first_touch,
-            Prospect.last_touch,
+            source_of(Prospect.first_touch).label("first_source"),
+            source_of(Prospect.last_touch).label("last_source"),
             local_weekday(Tour.starts_at, Property.time_zone).label("weekday"),
             local_time(Tour.starts_at, Property.time_zone).label("wall_time"),
         )
@@ -61,12 +62,13 @@ def _tours_in_period(q: InsightsQuery) -> sa.CTE:
         .join(Prospect, Prospect.id == Tour.prospect_id)
         .where(Tour.starts_at >= q.start, Tour.starts_at < q.end)
     )
-    if q.property_id is not None:
-        stmt = stmt.where(Tour.property_id == q.property_id)
-    if q.agent_id is not None:
-        stmt = stmt.where(Tour.agent_id == q.agent_id)
-    if q.source is not None:
-        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+    stmt = narrowed(
+        stmt,
+        q,
+        property_id=Tour.property_id,
+        agent_id=Tour.agent_id,
+        first_source=source_of(Prospect.first_touch),
+    )
     return stmt.cte("tour_clock").prefix_with("MATERIALIZED")
 
 
@@ -77,8 +79,8 @@ def tours(q: InsightsQuery) -> list[TourRow]:
         q,
         property_name=Property.name,
         agent_name=StaffUser.name,
-        first_touch=t.first_touch,
-        last_touch=t.last_touch,
+        first_source=t.first_source,
+        last_source=t.last_source,
         stamp=t.starts_at,
     ).label("cut")
     in_hours = (

@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from flask import Response, render_template, request
 
 from portal.extensions import db
-from portal.models import Property, Prospect, StaffUser, Tour
+from portal.models import LeadOutcome, Property, StaffUser, Tour
 from portal.models.base import utcnow
 from portal.studio.charts import bar_chart, paired_chart
-from portal.studio.funnel import source_of
 from portal.studio.insights_forms import InsightsCsvForm, InsightsFilterForm, choices
 from portal.studio.insights_query import CUTS, PERIODS, InsightsQuery
 from portal.studio.insights_tables import DEFINITIONS, TABLES, Insights, hours, percent
@@ -35,12 +34,7 @@ def _set_choices(form: InsightsFilterForm) -> None:
         .order_by(StaffUser.name)
     )
     form.agent.choices += choices((str(sid), name) for sid, name in db.session.execute(agents))
-    sources = (
-        sa.select(source_of(Prospect.first_touch).label("source"))
-        .where(Prospect.id.in_(sa.select(Tour.prospect_id)))
-        .distinct()
-        .order_by("source")
-    )
+    sources = sa.select(LeadOutcome.first_source).distinct().order_by(LeadOutcome.first_source)
     form.source.choices += choices((s, s) for s in db.session.scalars(sources))
 
 
