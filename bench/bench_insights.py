@@ -202,6 +202,7 @@ def run(database_url: str, prospects: int, tours: int) -> list[dict]:
     from portal import create_app
     from portal.auth.services import create_staff
     from portal.extensions import db
+    from portal.studio.lead_outcomes import refresh
 
     app = create_app(
         {
@@ -222,6 +223,12 @@ def run(database_url: str, prospects: int, tours: int) -> list[dict]:
         started = time.perf_counter()
         sizes = build_history(db, now, prospects, tours)
         print(f"history built in {time.perf_counter() - started:.1f} s: {sizes}")
+        # The Core inserts bypassed the session, so the per-lead outcome table is built
+        # as the migration's backfill and `flask insights rebuild` build it.
+        started = time.perf_counter()
+        leads = refresh(db.session.connection())
+        db.session.commit()
+        print(f"lead outcomes rebuilt in {time.perf_counter() - started:.1f} s: {leads} leads")
         create_staff("bench-marketer@doorstep.example", "Bench", "marketer", "bench-password-1")
         db.session.commit()
         if db.engine.dialect.name == "postgresql":

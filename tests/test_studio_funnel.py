@@ -6,6 +6,7 @@ import pytest
 
 from portal.studio import followup_stats, funnel, outcome_mix, speed, tour_stats
 from portal.studio.insights_query import NO_AGENT, NO_SOURCE, InsightsQuery
+from portal.studio.insights_tables import hours, percent
 from tests.insights_data import NOW, build_world
 
 H = 3600.0
@@ -191,3 +192,24 @@ def test_the_page_and_the_export_count_the_same_funnel(world, by):
     """The page's one-statement funnel equals the plain GROUP BY the CSV export runs."""
     q = query(world, by=by)
     assert speed.lead_figures(q)[0] == funnel.funnel(q)
+
+
+@pytest.mark.parametrize(
+    ("value", "n", "shown"),
+    [
+        (0.5, 2, "n < 5"),
+        (1.0, 4, "n < 5"),
+        (0.4, 5, "40.0%"),
+        (None, 0, "–"),
+        (0.25, None, "25.0%"),
+    ],
+)
+def test_a_share_over_fewer_than_five_reads_as_too_small(value, n, shown):
+    """Shares over 1–4 cases are not printed as 50 % or 100 %; none at all is a dash."""
+    assert percent(value, n) == shown
+
+
+def test_a_median_of_fewer_than_five_reads_as_too_small():
+    """A median of 4 durations is not shown; of 5 it is, in hours."""
+    assert hours(7200.0, 4) == "n < 5"
+    assert hours(7200.0, 5) == "2.0"
