@@ -23,9 +23,15 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
+from portal.demo.followups import install_followups
 from portal.extensions import db
 from portal.models import (
     ContactPreference,
+    FollowupMessage,
+    FollowupPlan,
+    FollowupRun,
     OutboxEmail,
     PriorityVersion,
     Prospect,
@@ -98,16 +104,52 @@ def _priorities(prospect, importance, at) -> None:
     db.session.flush()
 
 
-def _mail(prospect, kind, at) -> None:
+def _mail(prospect, kind, at) -> OutboxEmail:
+    mail = OutboxEmail(
+        kind=kind,
+        to_address=prospect.email,
+        subject="Hello",
+        text_body="Hi",
+        status="sent",
+        created_at=at,
+        sent_at=at,
+    )
+    db.session.add(mail)
+    db.session.flush()
+    return mail
+
+
+def _follow_up(prospect, tour, position, at, *, mail=None, status="sent", replied_at=None):
+    """A message of the tour's community's "completed" plan, delivered by SMS or ``mail``."""
+    plan = db.session.scalar(
+        sa.select(FollowupPlan).where(
+            FollowupPlan.property_id == tour.property_id, FollowupPlan.trigger == "completed"
+        )
+    )
+    run = FollowupRun(
+        plan_id=plan.id,
+        prospect_id=prospect.id,
+        tour_id=tour.id,
+        started_at=at,
+        replied_at=replied_at,
+    )
+    db.session.add(run)
+    db.session.flush()
     db.session.add(
-        OutboxEmail(
-            kind=kind,
-            to_address=prospect.email,
-            subject="Hello",
-            text_body="Hi",
-            status="sent",
-            created_at=at,
-            sent_at=at,
+        FollowupMessage(
+            run_id=run.id,
+            prospect_id=prospect.id,
+            tour_id=tour.id,
+            plan_id=plan.id,
+            step_id=plan.steps[position - 1].id,
+            position=position,
+            channel="sms" if mail is None else "email",
+            status=status if mail is None else "sending",
+            scheduled_for=at,
+            expires_at=at + D,
+            sent_at=at if mail is None and status == "sent" else None,
+            message_id=f"<insights-{next(_seq)}@test>",
+            outbox_email_id=mail.id if mail else None,
         )
     )
 
@@ -183,8 +225,16 @@ def build_world(now: datetime = NOW) -> World:
             )
         )
     _mail(p["p1"], "followup_tour_thanks", now - 62 * D)
-    _mail(p["p2"], "followup_tour_thanks", now - 31 * D + 4 * H)
-    _mail(p["p4"], "followup_nudge", now - 8 * D)
+    p2_mail = _mail(p["p2"], "followup_tour_thanks", now - 31 * D + 4 * H)
+    p4_mail = _mail(p["p4"], "followup_nudge", now - 8 * D)
+    # The same follow-ups as the plans' rows: recaps to p1 (SMS) and p2 (email), the
+    # first priority step to p4 (email; the agent marked their reply), one still due.
+    for prop in (world.alpha, world.beta):
+        install_followups(prop)
+    _follow_up(p["p1"], t1, 1, now - 62 * D)
+    _follow_up(p["p2"], world.tours["t2"], 1, now - 31 * D + 4 * H, mail=p2_mail)
+    _follow_up(p["p4"], t4, 2, now - 8 * D, mail=p4_mail, replied_at=now - 7 * D)
+    _follow_up(p["p3"], t3, 1, now - 17 * D, status="scheduled")
     _mail(p["p3"], "tour_booked", now - 20 * D)  # transactional: never a follow-up
     db.session.add(ContactPreference(prospect_id=p["p2"].id, unsubscribed_at=now - 25 * D))
 

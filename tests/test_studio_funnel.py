@@ -155,10 +155,11 @@ def test_objections_among_leased_and_lost(world):
 
 
 def test_follow_up_performance(world):
-    """Sent, recipients, unsubscribed, replied, leased after, per kind; tour mail not counted."""
+    """Sent, recipients, unsubscribed, replied, leased after, per plan step; a message not
+    yet sent is not counted."""
     rows = {r.kind: r for r in followup_stats.follow_ups(query(world))}
-    assert set(rows) == {"followup_nudge", "followup_tour_thanks"}
-    thanks = rows["followup_tour_thanks"]
+    assert set(rows) == {"After a tour: recap", "After a tour: priority"}
+    thanks = rows["After a tour: recap"]
     assert (
         thanks.sent,
         thanks.recipients,
@@ -166,14 +167,20 @@ def test_follow_up_performance(world):
         thanks.replied,
         thanks.leased_after,
     ) == (2, 2, 1, 2, 1)
-    nudge = rows["followup_nudge"]
+    nudge = rows["After a tour: priority"]
     assert (
         nudge.sent,
         nudge.recipients,
         nudge.unsubscribed,
         nudge.replied,
         nudge.leased_after,
-    ) == (1, 1, 0, 0, 0)
+    ) == (1, 1, 0, 1, 0)  # the agent marked p4's reply
+
+
+def test_follow_ups_of_one_community_are_its_plans_messages(world):
+    """The community filter keeps the messages of that community's plans."""
+    rows = followup_stats.follow_ups(query(world, property_id=world.beta.id))
+    assert [(r.kind, r.sent) for r in rows] == [("After a tour: priority", 1)]
 
 
 def test_an_empty_period_gives_empty_tables(world):

@@ -270,9 +270,10 @@ DEFINITIONS = (
     ),
     (
         "Follow-ups",
-        "Emails the recipient did not ask for (not tour notices or sign-in links), sent in "
-        "the period. Replied: the prospect booked or requested a tour within 7 days after a "
-        "message. Unsubscribed and leased after: after their first message of that kind.",
+        "Messages of the follow-up plans delivered in the period (an SMS sent, an email the "
+        "outbox delivered), per plan and step. Replied: after a message, an agent marked the "
+        "prospect's reply, or the prospect booked or requested a tour within 7 days. "
+        "Unsubscribed and leased after: after their first message of that kind.",
     ),
     (
         "Small groups",
