@@ -49,10 +49,13 @@ def upgrade():
     sa.Column('property_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=10), nullable=False),
     sa.Column('topic', sa.String(length=40), nullable=False),
+    sa.Column('lead_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("kind IN ('priority', 'objection')", name=op.f('ck_lead_topic_kind_known')),
     sa.ForeignKeyConstraint(['prospect_id', 'property_id'], ['lead_outcome.prospect_id', 'lead_outcome.property_id'], name=op.f('fk_lead_topic_prospect_id_lead_outcome'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('prospect_id', 'property_id', 'kind', 'topic', name=op.f('pk_lead_topic'))
     )
+    with op.batch_alter_table('lead_topic', schema=None) as batch_op:
+        batch_op.create_index('ix_lead_topic_kind_lead_at', ['kind', 'lead_at'], unique=False)
     # The code of today's models: a later migration that changes these tables brings
     # its own backfill, so this one only ever runs against the schema it created.
     from portal.studio.lead_outcomes import refresh
@@ -61,6 +64,8 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('lead_topic', schema=None) as batch_op:
+        batch_op.drop_index('ix_lead_topic_kind_lead_at')
     op.drop_table('lead_topic')
     with op.batch_alter_table('lead_outcome', schema=None) as batch_op:
         batch_op.drop_index('ix_lead_outcome_source')

@@ -68,9 +68,13 @@ class LeadTopic(db.Model):
             ondelete="CASCADE",
         ),
         sa.CheckConstraint(column_in("kind", TOPIC_KINDS), name="kind_known"),
+        # The period's topics of one kind, without reading the whole year's.
+        sa.Index("ix_lead_topic_kind_lead_at", "kind", "lead_at"),
     )
 
     prospect_id: Mapped[int] = mapped_column(primary_key=True)
     property_id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
     topic: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    # A copy of the lead's (rows are only ever written with their lead).
+    lead_at: Mapped[datetime] = mapped_column(UTCDateTime)

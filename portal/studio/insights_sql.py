@@ -70,12 +70,15 @@ def median_by(values: sa.Subquery, group: str, value: str) -> sa.Select:
     ``statistics.median`` does; NULL values are left out.
     """
     v = values.c
+    # Byte order ("C"): the keys only need grouping, and a locale's collation makes
+    # sorting some 30,000 keys several times slower on PostgreSQL.
+    key = sa.collate(v[group], "C") if is_postgres() else v[group]
     ranked = (
         sa.select(
-            v[group].label("grp"),
+            key.label("grp"),
             v[value].label("val"),
-            sa.func.row_number().over(partition_by=v[group], order_by=v[value]).label("rn"),
-            sa.func.count().over(partition_by=v[group]).label("n"),
+            sa.func.row_number().over(partition_by=key, order_by=v[value]).label("rn"),
+            sa.func.count().over(partition_by=key).label("n"),
         )
         .where(v[value].is_not(None))
         .subquery()

@@ -181,8 +181,8 @@ def _leads(prospect_ids: list[int] | None) -> sa.Select:
     )
 
 
-def _topics(conn: sa.Connection, leads: set) -> list[dict]:
-    """``LeadTopic`` rows for the leads (a set of (prospect_id, property_id))."""
+def _topics(conn: sa.Connection, leads: dict) -> list[dict]:
+    """``LeadTopic`` rows for the leads ({(prospect_id, property_id): lead_at})."""
     prospects = sorted({pid for pid, _ in leads})
     by_prospect = defaultdict(list)
     for pid, prop in leads:
@@ -204,7 +204,9 @@ def _topics(conn: sa.Connection, leads: set) -> list[dict]:
             if (pid, prop) in leads:
                 rows.update((pid, prop, "objection", k) for k in keys or () if k in OBJECTIONS)
     names = ("prospect_id", "property_id", "kind", "topic")
-    return [dict(zip(names, row, strict=True)) for row in sorted(rows)]
+    return [
+        dict(zip(names, row, strict=True), lead_at=leads[row[0], row[1]]) for row in sorted(rows)
+    ]
 
 
 def _chunks(ids: list[int]) -> Iterable[list[int]]:
@@ -218,7 +220,7 @@ def compute(conn: sa.Connection, prospect_ids: Iterable[int] | None = None) -> t
     outcomes = []
     for chunk in [None] if ids is None else _chunks(ids):
         outcomes += [dict(row._mapping) for row in conn.execute(_leads(chunk))]
-    leads = {(o["prospect_id"], o["property_id"]) for o in outcomes}
+    leads = {(o["prospect_id"], o["property_id"]): o["lead_at"] for o in outcomes}
     return outcomes, _topics(conn, leads)
 
 

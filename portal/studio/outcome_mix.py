@@ -55,19 +55,22 @@ def _decided(q: InsightsQuery) -> sa.CTE:
     )
 
 
-def _pairs(decided: sa.CTE, kind: str) -> sa.Subquery:
-    """(prospect_id, stage, key) for the decided leads' topics of one kind."""
+def _pairs(q: InsightsQuery, decided: sa.CTE, kind: str) -> sa.Subquery:
+    """(prospect_id, stage, key) for the decided leads' topics of one kind.
+
+    The topics are narrowed to the period's (``ix_lead_topic_kind_lead_at``) before the
+    join, so the cost follows the period, not the whole history.
+    """
     d = decided.c
+    topics = (
+        sa.select(LeadTopic.prospect_id, LeadTopic.property_id, LeadTopic.topic)
+        .where(LeadTopic.kind == kind, LeadTopic.lead_at >= q.start, LeadTopic.lead_at < q.end)
+        .subquery("topic")
+    )
+    t = topics.c
     return (
-        sa.select(d.prospect_id, d.stage, LeadTopic.topic.label("key"))
-        .join(
-            LeadTopic,
-            sa.and_(
-                LeadTopic.prospect_id == d.prospect_id,
-                LeadTopic.property_id == d.property_id,
-                LeadTopic.kind == kind,
-            ),
-        )
+        sa.select(d.prospect_id, d.stage, t.topic.label("key"))
+        .join(topics, sa.and_(t.prospect_id == d.prospect_id, t.property_id == d.property_id))
         .subquery("pair")
     )
 
@@ -105,11 +108,11 @@ def _mix(decided: sa.CTE, pairs: sa.Subquery, labels: dict[str, str]) -> list[Mi
 def priorities(q: InsightsQuery) -> list[MixRow]:
     """Topics that mattered (important, must have) to leased vs lost prospects."""
     decided = _decided(q)
-    return _mix(decided, _pairs(decided, "priority"), TOPICS)
+    return _mix(decided, _pairs(q, decided, "priority"), TOPICS)
 
 
 def objections(q: InsightsQuery) -> list[MixRow]:
     """Objections recorded on the tours of leased vs lost prospects."""
     decided = _decided(q)
     labels = {key: OBJECTION_LABELS[key] for key in OBJECTIONS}
-    return _mix(decided, _pairs(decided, "objection"), labels)
+    return _mix(decided, _pairs(q, decided, "objection"), labels)
