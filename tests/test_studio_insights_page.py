@@ -87,6 +87,12 @@ def test_marketer_sees_the_funnel_with_its_definitions(client, world, marketer):
     assert "private, no-store" in response.headers["Cache-Control"]
 
 
+def test_the_show_button_looks_like_the_product_s_buttons(client, world, marketer):
+    """The filters' submit button carries the product's button style."""
+    html = client.get("/studio/insights").get_data(as_text=True)
+    assert re.search(r'<button type="submit" class="button">Show</button>', html)
+
+
 def test_small_groups_show_their_counts_but_no_rates(client, world, marketer):
     """A community with 4 leads shows its counts; its rates read "n < 5", the total's do not."""
     html = client.get("/studio/insights").get_data(as_text=True)
