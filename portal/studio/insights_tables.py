@@ -23,6 +23,10 @@ TABLES = {
 }
 
 
+# The leased-vs-lost tables, by the kind of topic they show.
+MIX_TABLES = {"priority": "priorities", "objection": "objections"}
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -95,6 +99,8 @@ class Insights:
             funnel_rows = funnel.funnel(q) if wanted("funnel") else []
             speed_total, speed_rows = speed.speed(q) if wanted("speed") else (None, [])
         tour_rows = tour_stats.tours(q) if wanted("tours") else []
+        kinds = tuple(k for k, name in MIX_TABLES.items() if wanted(name))
+        mix = outcome_mix.mixes(q, kinds) if kinds else {}
         return cls(
             query=q,
             funnel_rows=funnel_rows,
@@ -103,8 +109,8 @@ class Insights:
             tour_total=tour_stats.total(tour_rows),
             speed_total=speed_total,
             speed_rows=speed_rows,
-            priorities=outcome_mix.priorities(q) if wanted("priorities") else [],
-            objections=outcome_mix.objections(q) if wanted("objections") else [],
+            priorities=mix.get("priority", []),
+            objections=mix.get("objection", []),
             follow_ups=followup_stats.follow_ups(q) if wanted("followups") else [],
         )
 

@@ -55,64 +55,73 @@ def _decided(q: InsightsQuery) -> sa.CTE:
     )
 
 
-def _pairs(q: InsightsQuery, decided: sa.CTE, kind: str) -> sa.Subquery:
-    """(prospect_id, stage, key) for the decided leads' topics of one kind.
+def _pairs(q: InsightsQuery, decided: sa.CTE, kinds: tuple[str, ...]) -> sa.Subquery:
+    """(kind, prospect_id, stage, key) for the decided leads' topics of ``kinds``.
 
     The topics are narrowed to the period's (``ix_lead_topic_kind_lead_at``) before the
     join, so the cost follows the period, not the whole history.
     """
     d = decided.c
     topics = (
-        sa.select(LeadTopic.prospect_id, LeadTopic.property_id, LeadTopic.topic)
-        .where(LeadTopic.kind == kind, LeadTopic.lead_at >= q.start, LeadTopic.lead_at < q.end)
+        sa.select(LeadTopic.kind, LeadTopic.prospect_id, LeadTopic.property_id, LeadTopic.topic)
+        .where(LeadTopic.kind.in_(kinds), LeadTopic.lead_at >= q.start, LeadTopic.lead_at < q.end)
         .subquery("topic")
     )
     t = topics.c
     return (
-        sa.select(d.prospect_id, d.stage, t.topic.label("key"))
+        sa.select(t.kind, d.prospect_id, d.stage, t.topic.label("key"))
         .join(topics, sa.and_(t.prospect_id == d.prospect_id, t.property_id == d.property_id))
         .subquery("pair")
     )
 
 
-def _mix(decided: sa.CTE, pairs: sa.Subquery, labels: dict[str, str]) -> list[MixRow]:
-    """Rows from (prospect_id, stage, key) pairs, most frequent first, in one statement.
+LABELS = {
+    "priority": TOPICS,
+    "objection": {key: OBJECTION_LABELS[key] for key in OBJECTIONS},
+}
 
-    The row with a NULL key carries the totals: all leased and all lost prospects.
+
+def mixes(q: InsightsQuery, kinds: tuple[str, ...] = tuple(LABELS)) -> dict[str, list[MixRow]]:
+    """Per kind ("priority", "objection"): its rows, most frequent first, in one statement.
+
+    The row with NULL kind and key carries the totals: all leased and all lost prospects.
     """
 
     def distinct_of(stage_col, id_col, stage: str) -> sa.ColumnElement[int]:
         return sa.func.count(sa.distinct(sa.case((stage_col == stage, id_col))))
 
-    p, d = pairs.c, decided.c
+    decided = _decided(q)
+    p, d = _pairs(q, decided, kinds).c, decided.c
     per_key = sa.select(
+        p.kind,
         p.key,
         distinct_of(p.stage, p.prospect_id, "leased"),
         distinct_of(p.stage, p.prospect_id, "lost"),
-    ).group_by(p.key)
+    ).group_by(p.kind, p.key)
     totals = sa.select(
+        sa.null().label("kind"),
         sa.null().label("key"),
         distinct_of(d.stage, d.prospect_id, "leased"),
         distinct_of(d.stage, d.prospect_id, "lost"),
     )
     rows = db.session.execute(sa.union_all(per_key, totals)).all()
-    leased_total, lost_total = next((r[1], r[2]) for r in rows if r[0] is None)
-    mix = [
-        MixRow(key, labels[key], leased, lost, leased_total, lost_total)
-        for key, leased, lost in rows
-        if key in labels
-    ]
-    return sorted(mix, key=lambda r: (-(r.leased + r.lost), r.label))
+    leased_total, lost_total = next((r[2], r[3]) for r in rows if r[0] is None)
+    found = {kind: [] for kind in kinds}
+    for kind, key, leased, lost in rows:
+        if kind in found and key in LABELS[kind]:
+            label = LABELS[kind][key]
+            found[kind].append(MixRow(key, label, leased, lost, leased_total, lost_total))
+    return {
+        kind: sorted(mix, key=lambda r: (-(r.leased + r.lost), r.label))
+        for kind, mix in found.items()
+    }
 
 
 def priorities(q: InsightsQuery) -> list[MixRow]:
     """Topics that mattered (important, must have) to leased vs lost prospects."""
-    decided = _decided(q)
-    return _mix(decided, _pairs(q, decided, "priority"), TOPICS)
+    return mixes(q, ("priority",))["priority"]
 
 
 def objections(q: InsightsQuery) -> list[MixRow]:
     """Objections recorded on the tours of leased vs lost prospects."""
-    decided = _decided(q)
-    labels = {key: OBJECTION_LABELS[key] for key in OBJECTIONS}
-    return _mix(decided, _pairs(q, decided, "objection"), labels)
+    return mixes(q, ("objection",))["objection"]

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.studio.funnel import FunnelRow, outcomes
 from portal.studio.insights_query import InsightsQuery
-from portal.studio.insights_sql import median_by, seconds_between
+from portal.studio.insights_sql import is_postgres, median_by, seconds_between
 
 METRICS = ("response", "lead_to_tour", "tour_to_application")
 
@@ -35,6 +35,38 @@ class SpeedRow:
     lead_to_tour_s: float | None
     applied: int
     tour_to_application_s: float | None
+
+
+def _by_ordered_set(durations: sa.CTE) -> tuple[list[FunnelRow], SpeedRow, list[SpeedRow]]:
+    """PostgreSQL: every count and median in one grouped scan (``percentile_cont``, the
+    mean of the two middle values for an even count, as ``statistics.median``), per cut
+    and overall (``ROLLUP``)."""
+    d = durations.c
+
+    def median(column) -> sa.ColumnElement[float]:
+        return sa.func.percentile_cont(0.5).within_group(column)
+
+    stmt = sa.select(
+        sa.func.grouping(d.cut),
+        d.cut,
+        sa.func.count(),
+        *(f(d[m]) for m in METRICS for f in (sa.func.count, median)),
+        sa.func.count(d.leased),
+        sa.func.count(d.lost),
+    ).group_by(sa.func.rollup(d.cut))
+    funnel_rows, speed_rows, overall = [], [], None
+    for overall_row, cut, leads, *figures, leased, lost in db.session.execute(stmt):
+        counts, medians = figures[0::2], [None if m is None else float(m) for m in figures[1::2]]
+        paired = [x for pair in zip(counts, medians, strict=True) for x in pair]
+        row = SpeedRow("All" if overall_row else cut, leads, *paired)
+        if overall_row:
+            overall = row
+        else:
+            speed_rows.append(row)
+            funnel_rows.append(FunnelRow(cut, leads, counts[1], counts[2], leased, lost))
+    speed_rows.sort(key=lambda r: r.cut)
+    funnel_rows.sort(key=lambda r: r.cut)
+    return funnel_rows, overall or SpeedRow("All", 0, 0, None, 0, None, 0, None), speed_rows
 
 
 def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
@@ -62,6 +94,8 @@ def lead_figures(q: InsightsQuery) -> tuple[list[FunnelRow], SpeedRow, list[Spee
         .cte("duration")
         .prefix_with("MATERIALIZED")
     )  # read by every part of the union below
+    if is_postgres():
+        return _by_ordered_set(durations)
     d = durations.c
     # One (key, value) row per lead and metric: "c|<metric>|<cut>" for the cut's median
     # and "a|<metric>" for the overall one. Plain counts ("n|<metric>|<cut>") need no
