@@ -4,7 +4,7 @@ Every helper returns a SQLAlchemy expression for the dialect of the session's bi
 the insights queries are written once and stay set-based on both databases: time
 differences in seconds, a timestamp's month, a timestamp's wall-clock weekday and time
 in a named IANA zone (SQLite gets two small functions for that, registered on every
-connection by ``register_sqlite_functions``), and medians by window functions.
+connection by ``register_sqlite_functions``),.
 """
 
 import sqlite3
@@ -61,34 +61,6 @@ def local_time(stamp, zone) -> sa.ColumnElement:
     if is_postgres():
         return sa.cast(sa.func.timezone(zone, stamp), sa.Time)
     return sa.func.local_time(stamp, zone)
-
-
-def median_by(values: sa.Subquery, group: str, value: str) -> sa.Select:
-    """Median of ``values.c[value]`` per ``values.c[group]``, by window functions.
-
-    The middle row (odd counts) or the mean of the two middle rows (even counts), as
-    ``statistics.median`` does; NULL values are left out.
-    """
-    v = values.c
-    # Byte order ("C"): the keys only need grouping, and a locale's collation makes
-    # sorting some 30,000 keys several times slower on PostgreSQL.
-    key = sa.collate(v[group], "C") if is_postgres() else v[group]
-    ranked = (
-        sa.select(
-            key.label("grp"),
-            v[value].label("val"),
-            sa.func.row_number().over(partition_by=key, order_by=v[value]).label("rn"),
-            sa.func.count().over(partition_by=key).label("n"),
-        )
-        .where(v[value].is_not(None))
-        .subquery()
-    )
-    r = ranked.c
-    return (
-        sa.select(r.grp, sa.func.avg(r.val).label("median"), sa.func.max(r.n).label("n"))
-        .where(r.rn.in_([(r.n + 1) // 2, (r.n + 2) // 2]))
-        .group_by(r.grp)
-    )
 
 
 def _local(stamp: str | None, zone: str | None) -> datetime | None:

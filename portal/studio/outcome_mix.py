@@ -22,6 +22,7 @@ from portal.models.capture import OBJECTION_LABELS
 from portal.prospects.topics import TOPICS
 from portal.studio.funnel import outcomes, rate
 from portal.studio.insights_query import InsightsQuery
+from portal.studio.insights_sql import is_postgres
 
 OUTCOMES = ("leased", "lost")
 
@@ -58,19 +59,26 @@ def _decided(q: InsightsQuery) -> sa.CTE:
 def _pairs(q: InsightsQuery, decided: sa.CTE, kinds: tuple[str, ...]) -> sa.Subquery:
     """(kind, prospect_id, stage, key) for the decided leads' topics of ``kinds``.
 
-    The topics are narrowed to the period's (``ix_lead_topic_kind_lead_at``) before the
-    join, so the cost follows the period, not the whole history.
+    Joined on the topics' primary key: SQLite probes it per decided lead. PostgreSQL
+    gets the period's bounds on the topics' copy of the lead's time as well, so it can
+    range-scan ``ix_lead_topic_kind_lead_at`` into a hash instead of hashing the whole
+    history (SQLite, without statistics, would take that index for every probe).
     """
     d = decided.c
-    topics = (
-        sa.select(LeadTopic.kind, LeadTopic.prospect_id, LeadTopic.property_id, LeadTopic.topic)
-        .where(LeadTopic.kind.in_(kinds), LeadTopic.lead_at >= q.start, LeadTopic.lead_at < q.end)
-        .subquery("topic")
-    )
-    t = topics.c
+    t = LeadTopic
+    # (Only the key's columns on SQLite: the kind is left to the caller's filter.)
+    period = [t.kind.in_(kinds), t.lead_at >= q.start, t.lead_at < q.end] if is_postgres() else []
     return (
         sa.select(t.kind, d.prospect_id, d.stage, t.topic.label("key"))
-        .join(topics, sa.and_(t.prospect_id == d.prospect_id, t.property_id == d.property_id))
+        .select_from(decided)
+        .join(
+            t,
+            sa.and_(
+                t.prospect_id == d.prospect_id,
+                t.property_id == d.property_id,
+                *period,
+            ),
+        )
         .subquery("pair")
     )
 

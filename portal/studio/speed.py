@@ -10,17 +10,20 @@
 * **Lead → tour**: from the lead to the first tour held at that property.
 * **Tour → application**: from that first tour held to the prospect's application.
 
-Medians are computed in the database with window functions, per cut and overall.
+Medians per cut and overall: PostgreSQL takes them in one grouped scan
+(``percentile_cont``); on SQLite, which has no such aggregate, the period's narrow
+duration rows are read once and their medians taken in Python.
 """
 
 from dataclasses import dataclass
+from statistics import median
 
 import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.studio.funnel import FunnelRow, outcomes
 from portal.studio.insights_query import InsightsQuery
-from portal.studio.insights_sql import is_postgres, median_by, seconds_between
+from portal.studio.insights_sql import is_postgres, seconds_between
 
 METRICS = ("response", "lead_to_tour", "tour_to_application")
 
@@ -96,62 +99,27 @@ def lead_figures(q: InsightsQuery) -> tuple[list[FunnelRow], SpeedRow, list[Spee
     )  # read by every part of the union below
     if is_postgres():
         return _by_ordered_set(durations)
+    return _by_sorting(durations)
+
+
+def _by_sorting(durations: sa.CTE) -> tuple[list[FunnelRow], SpeedRow, list[SpeedRow]]:
+    """SQLite (no ordered-set aggregates): the period's durations, one narrow row per
+    lead, counted and their medians taken here (``statistics.median``)."""
     d = durations.c
-    # One (key, value) row per lead and metric: "c|<metric>|<cut>" for the cut's median
-    # and "a|<metric>" for the overall one. Plain counts ("n|<metric>|<cut>") need no
-    # ranking and come from a GROUP BY in the same statement.
-    parts = []
-    for metric in METRICS:
-        value = d[metric].label("val")
-        for key in (sa.literal(f"c|{metric}|") + d.cut, sa.literal(f"a|{metric}")):
-            parts.append(sa.select(key.label("key"), value).select_from(durations))
-    keyed = sa.union_all(*parts).subquery("metric_value")
-    plain = [
-        sa.select((sa.literal(f"n|{metric}|") + d.cut).label("key"), sa.null(), counted)
-        .select_from(durations)
-        .group_by(d.cut)
-        for metric, counted in (
-            ("leads", sa.func.count()),
-            ("leased", sa.func.count(d.leased)),
-            ("lost", sa.func.count(d.lost)),
-        )
-    ]
-    medians, counts, cuts = {}, {}, set()
-    for key, median, n in db.session.execute(sa.union_all(median_by(keyed, "key", "val"), *plain)):
-        if median is not None:
-            medians[key] = float(median)
-        counts[key] = n
-        kind, metric, cut = (key.split("|", 2) + [""])[:3]
-        if kind == "n":
-            counts[f"c|{metric}|{cut}"] = n
-            counts[f"a|{metric}"] = counts.get(f"a|{metric}", 0) + n
-            cuts.add(cut)
+    per_cut: dict[str, list[tuple]] = {}
+    columns = (d.cut, *(d[m] for m in METRICS), d.leased, d.lost)
+    for cut, *values in db.session.execute(sa.select(*columns)):
+        per_cut.setdefault(cut, []).append(values)
 
-    def row(cut: str, key_of) -> SpeedRow:
-        def median(metric: str) -> float | None:
-            return medians.get(key_of(metric))
-
-        def count(metric: str) -> int:
-            return counts.get(key_of(metric), 0)
-
-        return SpeedRow(
-            cut,
-            count("leads"),
-            count("response"),
-            median("response"),
-            count("lead_to_tour"),
-            median("lead_to_tour"),
-            count("tour_to_application"),
-            median("tour_to_application"),
+    def figures(cut: str, rows: list[tuple]) -> tuple[SpeedRow, FunnelRow]:
+        series = [[r[i] for r in rows if r[i] is not None] for i in range(len(METRICS))]
+        paired = [x for s in series for x in (len(s), median(s) if s else None)]
+        leased, lost = (sum(r[i] is not None for r in rows) for i in (3, 4))
+        toured, applied = len(series[1]), len(series[2])
+        return SpeedRow(cut, len(rows), *paired), FunnelRow(
+            cut, len(rows), toured, applied, leased, lost
         )
 
-    def funnel_row(cut: str) -> FunnelRow:
-        def count(metric: str) -> int:
-            return counts.get(f"c|{metric}|{cut}", 0)
-
-        names = ("leads", "lead_to_tour", "tour_to_application", "leased", "lost")
-        return FunnelRow(cut, *(count(m) for m in names))
-
-    ordered = sorted(cuts)
-    rows = [row(cut, lambda m, cut=cut: f"c|{m}|{cut}") for cut in ordered]
-    return [funnel_row(cut) for cut in ordered], row("All", lambda m: f"a|{m}"), rows
+    ordered = [figures(cut, per_cut[cut]) for cut in sorted(per_cut)]
+    overall, _ = figures("All", [r for rows in per_cut.values() for r in rows])
+    return [f for _, f in ordered], overall, [s for s, _ in ordered]
