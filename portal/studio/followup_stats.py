@@ -85,7 +85,6 @@ def follow_up_messages(q: InsightsQuery) -> sa.Subquery:
         .join(FollowupPlan, FollowupPlan.id == m.plan_id)
         .join(FollowupStep, FollowupStep.id == m.step_id)
         .outerjoin(OutboxEmail, OutboxEmail.id == m.outbox_email_id)
-        .join(Prospect, Prospect.id == m.prospect_id)
         .where(delivered, sent_at >= q.start, sent_at < q.end, sent_at <= q.now)
     )
     if q.property_id is not None:
@@ -96,7 +95,9 @@ def follow_up_messages(q: InsightsQuery) -> sa.Subquery:
         )
         stmt = stmt.where(toured_with.exists())
     if q.source is not None:
-        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+        stmt = stmt.join(Prospect, Prospect.id == m.prospect_id).where(
+            source_of(Prospect.first_touch) == q.source
+        )
     return stmt.subquery("follow_up")
 
 
