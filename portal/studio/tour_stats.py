@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.models import LeadOutcome, OpeningHours, Property, StaffUser, Tour
 from portal.studio.funnel import cut_column, narrowed, rate
 from portal.studio.insights_query import InsightsQuery
-from portal.studio.insights_sql import local_time, local_weekday
+from portal.studio.insights_sql import local_clock, time_of, weekday_of
 
 BOOKED = ("confirmed", "rescheduled", "completed", "no_show")
 NOT_HELD = ("cancelled_by_prospect", "cancelled_by_staff", "expired")
@@ -59,8 +59,7 @@ def _tours_in_period(q: InsightsQuery) -> sa.CTE:
             Tour.agent_id,
             (lead.first_source if by_source else sa.null()).label("first_source"),
             (lead.last_source if by_source else sa.null()).label("last_source"),
-            local_weekday(Tour.starts_at, Property.time_zone).label("weekday"),
-            local_time(Tour.starts_at, Property.time_zone).label("wall_time"),
+            local_clock(Tour.starts_at, Property.time_zone).label("clock"),
         )
         .join(Property, Property.id == Tour.property_id)
         .where(Tour.starts_at >= q.start, Tour.starts_at < q.end)
@@ -100,9 +99,9 @@ def tours(q: InsightsQuery) -> list[TourRow]:
             OpeningHours,
             sa.and_(
                 OpeningHours.property_id == t.property_id,
-                OpeningHours.weekday == t.weekday,
-                OpeningHours.opens <= t.wall_time,
-                OpeningHours.closes > t.wall_time,
+                OpeningHours.weekday == weekday_of(t.clock),
+                OpeningHours.opens <= time_of(t.clock),
+                OpeningHours.closes > time_of(t.clock),
             ),
         )
         .distinct()
