@@ -4,7 +4,11 @@ In-process (Flask test client, signed in as a marketer) on a scratch SQLite data
 or on PostgreSQL with ``--database postgresql+psycopg://...`` (its tables are dropped
 and recreated: give it a scratch database). The history is synthetic and seeded:
 leads spread over a year, tours with outcomes, stage changes, captures, priorities,
-staff steps and follow-up emails, in the proportions of the demo history.
+staff steps and follow-ups (plan messages delivered through the outbox), in the
+proportions of the demo history. The history is written with Core inserts, which the
+session's upkeep of ``lead_outcome`` does not see, so the table is then rebuilt from
+scratch (as the migration's backfill and ``flask insights rebuild`` do) and that
+time is printed. Nothing is cached between requests: every figure is a cold report.
 
 python -m bench insights                 # SQLite, 100,000 prospects, 30,000 tours
 python -m bench insights --quick         # 20,000 prospects, 6,000 tours
@@ -44,6 +48,9 @@ def build_history(db, now: datetime, prospects: int, tours: int) -> dict:
     """Seeded synthetic history written with Core inserts (seconds, not minutes)."""
     from portal.demo.loader import load_demo
     from portal.models import (
+        FollowupMessage,
+        FollowupPlan,
+        FollowupRun,
         OutboxEmail,
         PriorityVersion,
         Property,
@@ -62,6 +69,12 @@ def build_history(db, now: datetime, prospects: int, tours: int) -> dict:
     properties = [p.id for p in db.session.query(Property).order_by(Property.id)]
     types = {(t.property_id, t.kind): t.id for t in db.session.query(TourType)}
     agents = [s.id for s in db.session.query(StaffUser).filter(StaffUser.role != "marketer")]
+    # Each community's "after a tour" plan and its first step (the recap).
+    plans = {
+        p.property_id: (p.id, p.steps[0].id)
+        for p in db.session.query(FollowupPlan).filter(FollowupPlan.trigger == "completed")
+    }
+    run_rows, message_rows = [], []
     base_id = 1_000_000
     prospect_rows, tour_rows, stage_rows, capture_rows = [], [], [], []
     priority_rows, step_rows, mail_rows = [], [], []
@@ -150,9 +163,35 @@ def build_history(db, now: datetime, prospects: int, tours: int) -> dict:
                 stages.append(("lost", starts + timedelta(days=5)))
             if rng.random() < 0.6:
                 sent = starts + timedelta(days=1)
+                plan_id, step_id = plans[prop]
+                mail_id = run_id = base_id + len(mail_rows)
+                run_rows.append(
+                    {"id": run_id, "plan_id": plan_id, "prospect_id": pid, "tour_id": tid}
+                    | {"status": "active", "started_at": starts, "next_position": 2}
+                )
+                message_rows.append(
+                    {
+                        "run_id": run_id,
+                        "prospect_id": pid,
+                        "tour_id": tid,
+                        "plan_id": plan_id,
+                        "step_id": step_id,
+                        "position": 1,
+                        "channel": "email",
+                        "status": "sending",
+                        "scheduled_for": sent,
+                        "expires_at": sent + timedelta(days=3),
+                        "message_id": f"<bench-{run_id}@doorstep.example>",
+                        "outbox_email_id": mail_id,
+                        "attempts": 1,
+                        "facts": [],
+                        "created_at": sent,
+                    }
+                )
                 mail_rows.append(
                     {
-                        "kind": "followup_tour_thanks",
+                        "id": mail_id,
+                        "kind": "followup",
                         "to_address": f"bench-{i}@example.com",
                         "to_normalised": f"bench-{i}@example.com",
                         "subject": "Thanks",
@@ -191,6 +230,8 @@ def build_history(db, now: datetime, prospects: int, tours: int) -> dict:
     _insert(db, PriorityVersion, priority_rows)
     _insert(db, TourStatusChange, step_rows)
     _insert(db, OutboxEmail, mail_rows)
+    _insert(db, FollowupRun, run_rows)
+    _insert(db, FollowupMessage, message_rows)
     db.session.commit()
     return {"prospects": len(prospect_rows), "tours": len(tour_rows), "stages": len(stage_rows)}
 
@@ -202,6 +243,7 @@ def run(database_url: str, prospects: int, tours: int) -> list[dict]:
     from portal import create_app
     from portal.auth.services import create_staff
     from portal.extensions import db
+    from portal.studio.lead_outcomes import refresh
 
     app = create_app(
         {
@@ -222,6 +264,12 @@ def run(database_url: str, prospects: int, tours: int) -> list[dict]:
         started = time.perf_counter()
         sizes = build_history(db, now, prospects, tours)
         print(f"history built in {time.perf_counter() - started:.1f} s: {sizes}")
+        # The Core inserts bypassed the session, so the per-lead outcome table is built
+        # as the migration's backfill and `flask insights rebuild` build it.
+        started = time.perf_counter()
+        leads = refresh(db.session.connection())
+        db.session.commit()
+        print(f"lead outcomes rebuilt in {time.perf_counter() - started:.1f} s: {leads} leads")
         create_staff("bench-marketer@doorstep.example", "Bench", "marketer", "bench-password-1")
         db.session.commit()
         if db.engine.dialect.name == "postgresql":

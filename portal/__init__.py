@@ -44,6 +44,7 @@ def register_extensions(app: Flask) -> None:
     from portal.mail.delivery import register as register_outbox_delivery
     from portal.sqlite import register_sqlite_pragmas
     from portal.studio.insights_sql import register_sqlite_functions
+    from portal.studio.lead_upkeep import register_lead_upkeep
 
     register_input_limits(app)  # before the blueprints: their rules use its converters
     db.init_app(app)
@@ -63,6 +64,7 @@ def register_extensions(app: Flask) -> None:
     register_followups(app)
     register_sqlite_pragmas()
     register_sqlite_functions()
+    register_lead_upkeep()
 
 
 def register_blueprints(app: Flask) -> None:

@@ -23,17 +23,17 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from portal.extensions import db
-from portal.models import (
-    ContactPreference,
-    OutboxEmail,
-    PriorityVersion,
-    Prospect,
-    StageChange,
-    Tour,
-    TourCapture,
-    TourStatusChange,
+from portal.demo.followups import install_followups
+from portal.demo.history_rows import (
+    add_capture,
+    add_follow_up,
+    add_outbox_email,
+    add_priorities,
+    add_stages,
+    add_step,
 )
+from portal.extensions import db
+from portal.models import ContactPreference, Prospect, Tour
 from tests.conftest import FIXED_NOW
 from tests.factories import gen_agent, gen_property, gen_tour_type
 
@@ -77,39 +77,12 @@ def _tour(world, name, who, prop, agent, created, starts, status) -> Tour:
 
 
 def _stages(prospect, *moves) -> None:
-    previous = "prospect"
-    for stage, at in moves:
-        db.session.add(
-            StageChange(prospect_id=prospect.id, from_stage=previous, to_stage=stage, at=at)
-        )
-        previous = stage
-    prospect.stage = previous
+    add_stages(prospect, list(moves))
 
 
 def _priorities(prospect, importance, at) -> None:
-    db.session.add(
-        PriorityVersion(
-            prospect_id=prospect.id,
-            source="prospect",
-            answers={"importance": importance, "notes": "secret note"},
-            created_at=at,
-        )
-    )
-    db.session.flush()
-
-
-def _mail(prospect, kind, at) -> None:
-    db.session.add(
-        OutboxEmail(
-            kind=kind,
-            to_address=prospect.email,
-            subject="Hello",
-            text_body="Hi",
-            status="sent",
-            created_at=at,
-            sent_at=at,
-        )
-    )
+    add_priorities(prospect, importance, at, notes="secret note")
+    db.session.flush()  # the latest version is the one with the highest id
 
 
 def build_world(now: datetime = NOW) -> World:
@@ -172,20 +145,17 @@ def build_world(now: datetime = NOW) -> World:
         (t5, now - 5 * D + H, "system"),
         (t5, now - 5 * D + 2 * H, "prospect"),
     ):
-        db.session.add(
-            TourStatusChange(
-                tour_id=tour.id,
-                from_status="confirmed",
-                to_status=tour.status,
-                starts_at=tour.starts_at,
-                actor=actor,
-                changed_at=at,
-            )
-        )
-    _mail(p["p1"], "followup_tour_thanks", now - 62 * D)
-    _mail(p["p2"], "followup_tour_thanks", now - 31 * D + 4 * H)
-    _mail(p["p4"], "followup_nudge", now - 8 * D)
-    _mail(p["p3"], "tour_booked", now - 20 * D)  # transactional: never a follow-up
+        add_step(tour, "confirmed", tour.status, at, actor)
+    # Follow-ups of the plans: recaps to p1 and p2, the first priority step to p4 (the
+    # agent marked their reply), and one to p3 still waiting; a tour notice is no
+    # follow-up.
+    for prop in (world.alpha, world.beta):
+        install_followups(prop)
+    add_follow_up(p["p1"], t1, "completed", now - 62 * D)
+    add_follow_up(p["p2"], world.tours["t2"], "completed", now - 31 * D + 4 * H)
+    add_follow_up(p["p4"], t4, "completed", now - 8 * D, position=2, replied_at=now - 7 * D)
+    add_follow_up(p["p3"], t3, "no_show", now - 17 * D, delivered=False)
+    add_outbox_email(p["p3"], "tour_booked", now - 20 * D)
     db.session.add(ContactPreference(prospect_id=p["p2"].id, unsubscribed_at=now - 25 * D))
 
     _priorities(
@@ -197,15 +167,8 @@ def build_world(now: datetime = NOW) -> World:
     _priorities(p["p4"], {"commute": "important"}, now - 10 * D)
 
     for tour, objections in ((t1, ["price"]), (t4, ["price", "noise"]), (t7a, ["layout"])):
-        db.session.add(
-            TourCapture(
-                tour_id=tour.id,
-                interest_level=3,
-                objections=objections,
-                next_step="lost" if tour is t4 else "apply",
-                lost_reason="Too loud" if tour is t4 else None,
-                notes="private notes",
-            )
+        add_capture(
+            tour, objections, lost_reason="Too loud" if tour is t4 else None, notes="private notes"
         )
     db.session.flush()
     return world

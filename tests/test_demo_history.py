@@ -7,6 +7,8 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import (
     ContactPreference,
+    FollowupMessage,
+    FollowupRun,
     OutboxEmail,
     PriorityVersion,
     Prospect,
@@ -15,7 +17,7 @@ from portal.models import (
     TourCapture,
     TourStatusChange,
 )
-from portal.studio import funnel
+from portal.studio import followup_stats, funnel
 from portal.studio.insights_query import InsightsQuery
 
 
@@ -54,6 +56,8 @@ def test_history_is_the_same_on_every_machine_shifted_to_the_day(app, demo):
     """Same seed, same story: loaded a week later, the same prospects and outcomes."""
     first = [(email, stage, status) for email, stage, status, _ in _stories()]
     for model in (
+        FollowupMessage,
+        FollowupRun,
         StageChange,
         TourStatusChange,
         TourCapture,
@@ -75,3 +79,11 @@ def test_the_history_tells_a_story(demo):
     # Every history prospect is a lead; the follow-ups demo adds its own toured prospect.
     assert total.leads >= 40
     assert total.leads > total.toured > total.applied >= total.leased > 0
+
+
+def test_the_history_s_follow_ups_are_plan_messages_the_insights_count(demo):
+    """The demo's follow-ups are its plans' messages, delivered: the insights list them."""
+    now = datetime.combine(date(2026, 11, 23), time(6), UTC)
+    rows = followup_stats.follow_ups(InsightsQuery.last_days(now, 365))
+    assert "After a tour: recap" in {r.kind for r in rows}
+    assert sum(r.sent for r in rows) > 0

@@ -112,6 +112,16 @@ def test_replied_stops_every_plan(client, auth, reviewed):
     assert message.skip_reason == f"plan stopped: replied (marked by {agent.name})"
 
 
+def test_replied_is_kept_on_the_plan_for_the_insights(client, auth, reviewed):
+    """The run remembers when the reply was marked (the insights count it as replied)."""
+    agent, prospect, message = reviewed
+    _sign_in(auth, agent)
+    client.post(f"/staff/prospects/{prospect.id}/followups/replied")
+    db.session.refresh(message.run)
+    assert message.run.status == "stopped"
+    assert message.run.replied_at is not None
+
+
 @pytest.mark.parametrize("role", ["agent_elsewhere", "marketer"])
 def test_staff_outside_the_prospects_communities_get_404(client, auth, reviewed, role):
     """An agent of another community or a marketer cannot see or change the queue."""

@@ -6,6 +6,7 @@ import pytest
 
 from portal.studio import followup_stats, funnel, outcome_mix, speed, tour_stats
 from portal.studio.insights_query import NO_AGENT, NO_SOURCE, InsightsQuery
+from portal.studio.insights_tables import hours, percent
 from tests.insights_data import NOW, build_world
 
 H = 3600.0
@@ -154,10 +155,11 @@ def test_objections_among_leased_and_lost(world):
 
 
 def test_follow_up_performance(world):
-    """Sent, recipients, unsubscribed, replied, leased after, per kind; tour mail not counted."""
+    """Sent, recipients, unsubscribed, replied, leased after, per plan step; a message not
+    yet sent is not counted."""
     rows = {r.kind: r for r in followup_stats.follow_ups(query(world))}
-    assert set(rows) == {"followup_nudge", "followup_tour_thanks"}
-    thanks = rows["followup_tour_thanks"]
+    assert set(rows) == {"After a tour: recap", "After a tour: priority"}
+    thanks = rows["After a tour: recap"]
     assert (
         thanks.sent,
         thanks.recipients,
@@ -165,14 +167,20 @@ def test_follow_up_performance(world):
         thanks.replied,
         thanks.leased_after,
     ) == (2, 2, 1, 2, 1)
-    nudge = rows["followup_nudge"]
+    nudge = rows["After a tour: priority"]
     assert (
         nudge.sent,
         nudge.recipients,
         nudge.unsubscribed,
         nudge.replied,
         nudge.leased_after,
-    ) == (1, 1, 0, 0, 0)
+    ) == (1, 1, 0, 1, 0)  # the agent marked p4's reply
+
+
+def test_follow_ups_of_one_community_are_its_plans_messages(world):
+    """The community filter keeps the messages of that community's plans."""
+    rows = followup_stats.follow_ups(query(world, property_id=world.beta.id))
+    assert [(r.kind, r.sent) for r in rows] == [("After a tour: priority", 1)]
 
 
 def test_an_empty_period_gives_empty_tables(world):
@@ -191,3 +199,24 @@ def test_the_page_and_the_export_count_the_same_funnel(world, by):
     """The page's one-statement funnel equals the plain GROUP BY the CSV export runs."""
     q = query(world, by=by)
     assert speed.lead_figures(q)[0] == funnel.funnel(q)
+
+
+@pytest.mark.parametrize(
+    ("value", "n", "shown"),
+    [
+        (0.5, 2, "n < 5"),
+        (1.0, 4, "n < 5"),
+        (0.4, 5, "40.0%"),
+        (None, 0, "–"),
+        (0.25, None, "25.0%"),
+    ],
+)
+def test_a_share_over_fewer_than_five_reads_as_too_small(value, n, shown):
+    """Shares over 1–4 cases are not printed as 50 % or 100 %; none at all is a dash."""
+    assert percent(value, n) == shown
+
+
+def test_a_median_of_fewer_than_five_reads_as_too_small():
+    """A median of 4 durations is not shown; of 5 it is, in hours."""
+    assert hours(7200.0, 4) == "n < 5"
+    assert hours(7200.0, 5) == "2.0"

@@ -87,6 +87,24 @@ def test_marketer_sees_the_funnel_with_its_definitions(client, world, marketer):
     assert "private, no-store" in response.headers["Cache-Control"]
 
 
+def test_the_show_button_looks_like_the_product_s_buttons(client, world, marketer):
+    """The filters' submit button carries the product's button style."""
+    html = client.get("/studio/insights").get_data(as_text=True)
+    assert re.search(r'<button type="submit" class="button">Show</button>', html)
+
+
+def test_small_groups_show_their_counts_but_no_rates(client, world, marketer):
+    """A community with 4 leads shows its counts; its rates read "n < 5", the total's do not."""
+    html = client.get("/studio/insights").get_data(as_text=True)
+    rows = {row[0]: row for row in page_tables(html)["funnel"][1:]}
+    assert rows["Alpha House"][1:6] == ["4", "3", "2", "1", "0"]
+    assert rows["Alpha House"][6:] == ["n < 5"] * 4
+    # All: 7 leads, 5 toured, 3 applied: lead → toured and toured → applied are shown,
+    # applied → leased (over 3 applications) is not.
+    assert rows["All"][6:] == ["71.4%", "60.0%", "n < 5", "28.6%"]
+    assert "Small groups" in html
+
+
 @pytest.mark.parametrize("name", list(TABLES))
 def test_every_csv_equals_its_table_on_the_page(client, world, marketer, name):
     """Each table's CSV export has the page's header, rows and total, cell for cell."""

@@ -3,7 +3,7 @@
 Six months of prospects up to the day the demo loads: where they came from (campaign
 sources), their tours (guided, self-guided, video; some after hours, some missed),
 what the agent recorded, applications, leases and losses, staff responses and
-follow-up emails. The same seed gives the same history on every machine, shifted
+the follow-up plans' first messages. The same seed gives the same history on every machine, shifted
 to the day it runs; the story in it: listing sites and the newsletter convert best,
 Instagram brings many leads who rarely lease, price and parking lose prospects,
 and self-guided tours are where the after-hours demand is.
@@ -17,20 +17,15 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from portal.extensions import db
-from portal.models import (
-    ContactPreference,
-    OutboxEmail,
-    PriorityVersion,
-    Property,
-    Prospect,
-    StaffUser,
-    StageChange,
-    Tour,
-    TourCapture,
-    TourStatusChange,
-    TourType,
+from portal.demo.history_rows import (
+    add_capture,
+    add_follow_up,
+    add_priorities,
+    add_stages,
+    add_step,
 )
+from portal.extensions import db
+from portal.models import ContactPreference, Property, Prospect, StaffUser, Tour, TourType
 
 HISTORY_PROSPECTS = 360
 HISTORY_DAYS = 180
@@ -153,17 +148,18 @@ def _aftermath(rng, lead: dict, tour: Tour | None, now: datetime) -> None:
         agent_id, status, starts = tour.agent_id, tour.status, tour.starts_at
         if agent_id is not None:
             response_at = lead_at + timedelta(hours=rng.choice((0.3, 0.7, 1.5, 3, 6, 20, 30)))
-            _step(tour, "requested", "confirmed", min(response_at, starts), f"staff:{agent_id}")
+            add_step(tour, "requested", "confirmed", min(response_at, starts), f"staff:{agent_id}")
         if status in ("completed", "no_show") and agent_id is not None:
-            _step(tour, "confirmed", status, tour.ends_at, f"staff:{agent_id}")
+            add_step(tour, "confirmed", status, tour.ends_at, f"staff:{agent_id}")
         if status == "completed":
             stages.append(("toured", tour.ends_at))
             outcome = _outcome(rng, lead["apply_chance"], tour.ends_at, stages)
             _capture(rng, tour, agent_id, outcome)
             if rng.random() < 0.7:
-                _follow_up(prospect, "followup_tour_thanks", tour.ends_at + timedelta(days=1), now)
+                _follow_up(prospect, tour, "completed", tour.ends_at + timedelta(days=1), now)
         elif status in ("no_show", "cancelled_by_prospect") and rng.random() < 0.6:
-            _follow_up(prospect, "followup_missed_tour", starts + timedelta(days=1), now)
+            trigger = "no_show" if status == "no_show" else "cancelled"
+            _follow_up(prospect, tour, trigger, starts + timedelta(days=1), now)
             if rng.random() < 0.5:
                 stages.append(("lost", starts + timedelta(days=rng.uniform(5, 20))))
     _priorities(rng, prospect, outcome, lead_at)
@@ -211,74 +207,31 @@ def _outcome(rng, apply_chance, toured_at, stages) -> str | None:
     return None
 
 
-def _step(tour: Tour, before: str, after: str, at: datetime, actor: str) -> None:
-    db.session.add(
-        TourStatusChange(
-            tour_id=tour.id,
-            from_status=before,
-            to_status=after,
-            starts_at=tour.starts_at,
-            actor=actor,
-            changed_at=at,
-        )
-    )
-
-
 def _capture(rng, tour: Tour, agent_id: int | None, outcome: str | None) -> None:
     pool = LOST_OBJECTIONS if outcome == "lost" else WON_OBJECTIONS
     objections = sorted(set(rng.sample(pool, rng.randint(0, 2))))
-    db.session.add(
-        TourCapture(
-            tour_id=tour.id,
-            staff_user_id=agent_id,
-            interest_level=2 if outcome == "lost" else rng.randint(3, 5),
-            objections=objections,
-            next_step="lost" if outcome == "lost" else "apply",
-            lost_reason=rng.choice(LOST_REASONS) if outcome == "lost" else None,
-            created_at=tour.ends_at,
-        )
+    add_capture(
+        tour,
+        objections,
+        interest=2 if outcome == "lost" else rng.randint(3, 5),
+        lost_reason=rng.choice(LOST_REASONS) if outcome == "lost" else None,
+        staff_id=agent_id,
     )
 
 
 def _priorities(rng, prospect: Prospect, outcome: str | None, at: datetime) -> None:
     pool = LOST_TOPICS if outcome == "lost" else WON_TOPICS
     topics = rng.sample(pool, 2) + rng.sample(WON_TOPICS + LOST_TOPICS, 1)
-    importance = {t: rng.choice(("important", "must_have")) for t in topics}
-    db.session.add(
-        PriorityVersion(
-            prospect_id=prospect.id,
-            source="prospect",
-            answers={"importance": importance},
-            created_at=at,
-        )
-    )
+    add_priorities(prospect, {t: rng.choice(("important", "must_have")) for t in topics}, at)
 
 
-def _follow_up(prospect: Prospect, kind: str, at: datetime, now: datetime) -> None:
-    if at > now:
-        return
-    db.session.add(
-        OutboxEmail(
-            kind=kind,
-            to_address=prospect.email,
-            subject="Thank you for visiting",
-            text_body="(demo history)",
-            status="sent",
-            created_at=at,
-            next_attempt_at=at,
-            sent_at=at,
-        )
-    )
+def _follow_up(prospect: Prospect, tour: Tour, trigger: str, at: datetime, now) -> None:
+    """The first message of the community's plan for what happened, sent by email."""
+    if at <= now:
+        add_follow_up(prospect, tour, trigger, at)
 
 
 def _record_stages(prospect: Prospect, stages: list, rng) -> None:
-    previous = "prospect"
-    for stage, at in stages:
-        db.session.add(
-            StageChange(prospect_id=prospect.id, from_stage=previous, to_stage=stage, at=at)
-        )
-        previous = stage
-    prospect.stage = previous
-    prospect.stage_changed_at = stages[-1][1] if stages else None
-    if previous == "lost":
+    add_stages(prospect, stages)
+    if prospect.stage == "lost":
         prospect.lost_reason = rng.choice(LOST_REASONS)

@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.followups.compose import Composed, compose
 from portal.followups.planner import PENDING, advance, stop_runs
 from portal.geo.settings import GeoSettings
-from portal.models import FollowupMessage, StaffUser
+from portal.models import FollowupMessage, FollowupRun, StaffUser
 
 EDIT_SUBJECT_MAX = 200
 EDIT_TEXT_MAX = 5000
@@ -108,7 +108,16 @@ def skip(message: FollowupMessage, reason: str, staff: StaffUser, now: datetime)
 
 
 def mark_replied(prospect_id: int, staff: StaffUser, now: datetime) -> int:
-    """The prospect answered: every plan stops (the conversation is the agent's now)."""
+    """The prospect answered: every plan stops (the conversation is the agent's now).
+
+    The runs keep when the reply was marked, for the insights' follow-up performance.
+    """
+    db.session.execute(
+        sa.update(FollowupRun)
+        .where(FollowupRun.prospect_id == prospect_id, FollowupRun.status == "active")
+        .values(replied_at=now)
+        .execution_options(synchronize_session=False)
+    )
     return stop_runs(prospect_id, f"replied (marked by {staff.name})", now=now)
 
 

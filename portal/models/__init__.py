@@ -24,6 +24,7 @@ from portal.models.geo import (
     NeighbourhoodSummary,
     TransitRoute,
 )
+from portal.models.lead_outcome import TOPIC_KINDS, LeadOutcome, LeadTopic
 from portal.models.media import MEDIA_KINDS, Media
 from portal.models.outbox import (
     OUTBOX_STATUSES,
@@ -80,6 +81,9 @@ from portal.models.tour import (
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "LeadOutcome",
+    "LeadTopic",
+    "TOPIC_KINDS",
     "FOLLOWUP_TRIGGERS",
     "MESSAGE_STATUSES",
     "SEND_MODES",

@@ -19,6 +19,7 @@ from portal.extensions import db
 from portal.models.base import UTCDateTime, column_in, utcnow
 
 if TYPE_CHECKING:
+    from portal.models.outbox import OutboxEmail
     from portal.models.property import Property
 
 # What starts a plan (tour event kinds, plus favourites saved without any tour).
@@ -217,6 +218,7 @@ class FollowupMessage(db.Model):
 
     run: Mapped[FollowupRun] = relationship()
     step: Mapped[FollowupStep] = relationship()
+    outbox_email: Mapped["OutboxEmail | None"] = relationship()
     plan: Mapped[FollowupPlan] = relationship(
         primaryjoin="FollowupPlan.id == foreign(FollowupMessage.plan_id)", viewonly=True
     )

@@ -1,17 +1,15 @@
 """Follow-up performance: messages sent, and what their recipients did afterwards.
 
-Until the follow-ups tables land, a **follow-up** is an outbox email of a kind the
-recipient did not ask for: every kind except the transactional ones (tour notices
-``tour_*``, which include confirmations and reminders, and sign-in links). That rule
-lives in ``is_follow_up_email`` and ``follow_up_messages`` only, so pointing the
-insights at the follow-up tables later changes these two functions and nothing else.
+A **follow-up** is a ``FollowupMessage`` the follow-up plans sent: an SMS sent, or an
+email the outbox delivered. Its kind is its plan's trigger and its step's content
+("After a tour: recap"). Per kind, for messages sent in the period to prospects in the
+filters (a community: its plans; an agent: prospects who toured with them):
 
-Per message kind, for messages sent in the period to prospects in the filters:
-
-* **sent**: messages delivered (status sent); **recipients**: distinct prospects;
+* **sent**: messages delivered; **recipients**: distinct prospects;
 * **unsubscribed**: recipients who unsubscribed after their first such message;
-* **replied**: messages after which the prospect came back within ``REPLY_WINDOW``:
-  booked or requested a tour (we keep no inbound mail, so a reply is an action);
+* **replied**: messages after which the prospect answered: an agent marked the reply
+  on the plan (``FollowupRun.replied_at``), or the prospect booked or requested a
+  tour within ``REPLY_WINDOW``;
 * **leased after**: recipients who reached "leased" after their first such message.
 """
 
@@ -21,11 +19,21 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import ContactPreference, OutboxEmail, Prospect, StageChange, Tour
-from portal.prospects.magic_links import SIGN_IN_EMAIL_KIND
-from portal.studio.funnel import rate, source_of
+from portal.models import (
+    ContactPreference,
+    FollowupMessage,
+    FollowupPlan,
+    FollowupRun,
+    FollowupStep,
+    OutboxEmail,
+    Prospect,
+    StageChange,
+    Tour,
+)
+from portal.studio.funnel import rate
 from portal.studio.insights_query import InsightsQuery
 from portal.studio.insights_sql import seconds_between
+from portal.studio.lead_outcomes import source_of
 
 REPLY_WINDOW = timedelta(days=7)
 
@@ -48,48 +56,55 @@ class FollowUpRow:
         return rate(self.unsubscribed, self.recipients)
 
 
-def is_follow_up_email() -> sa.ColumnElement[bool]:
-    """Outbox rows the recipient did not ask for (not a tour notice, not a sign-in link)."""
-    return sa.and_(
-        OutboxEmail.kind.not_like("tour\\_%", escape="\\"),
-        OutboxEmail.kind != SIGN_IN_EMAIL_KIND,
-    )
+TRIGGER_LABELS = {
+    "completed": "After a tour",
+    "no_show": "Missed tour",
+    "cancelled": "Cancelled tour",
+    "favourites": "Saved homes",
+}
+
+
+def kind_label(trigger: str, content: str) -> str:
+    return f"{TRIGGER_LABELS.get(trigger, trigger)}: {content.replace('_', ' ')}"
 
 
 def follow_up_messages(q: InsightsQuery) -> sa.Subquery:
-    """One row per follow-up sent in the period: kind, prospect, sent_at."""
+    """One row per follow-up delivered in the period: trigger, content, prospect, sent_at."""
+    m = FollowupMessage
+    sent_at = sa.func.coalesce(m.sent_at, OutboxEmail.sent_at)
+    delivered = sa.or_(m.status == "sent", OutboxEmail.status == "sent")
     stmt = (
         sa.select(
-            OutboxEmail.id,
-            OutboxEmail.kind,
-            Prospect.id.label("prospect_id"),
-            OutboxEmail.sent_at,
+            m.id,
+            m.run_id,
+            FollowupPlan.trigger,
+            FollowupStep.content,
+            m.prospect_id,
+            sent_at.label("sent_at"),
         )
-        .join(Prospect, Prospect.email == OutboxEmail.to_normalised)
-        .where(
-            is_follow_up_email(),
-            OutboxEmail.status == "sent",
-            OutboxEmail.sent_at >= q.start,
-            OutboxEmail.sent_at < q.end,
-            OutboxEmail.sent_at <= q.now,
-        )
+        .join(FollowupPlan, FollowupPlan.id == m.plan_id)
+        .join(FollowupStep, FollowupStep.id == m.step_id)
+        .outerjoin(OutboxEmail, OutboxEmail.id == m.outbox_email_id)
+        .where(delivered, sent_at >= q.start, sent_at < q.end, sent_at <= q.now)
     )
-    if q.property_id is not None or q.agent_id is not None:
-        toured_there = sa.select(Tour.id).where(Tour.prospect_id == Prospect.id)
-        if q.property_id is not None:
-            toured_there = toured_there.where(Tour.property_id == q.property_id)
-        if q.agent_id is not None:
-            toured_there = toured_there.where(Tour.agent_id == q.agent_id)
-        stmt = stmt.where(toured_there.exists())
+    if q.property_id is not None:
+        stmt = stmt.where(FollowupPlan.property_id == q.property_id)
+    if q.agent_id is not None:
+        toured_with = sa.select(Tour.id).where(
+            Tour.prospect_id == m.prospect_id, Tour.agent_id == q.agent_id
+        )
+        stmt = stmt.where(toured_with.exists())
     if q.source is not None:
-        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+        stmt = stmt.join(Prospect, Prospect.id == m.prospect_id).where(
+            source_of(Prospect.first_touch) == q.source
+        )
     return stmt.subquery("follow_up")
 
 
 def follow_ups(q: InsightsQuery) -> list[FollowUpRow]:
     """Sent, recipients, unsubscribed, replied and leased after, per message kind."""
     m = follow_up_messages(q)
-    replied = (
+    booked = (
         sa.select(Tour.id)
         .where(
             Tour.prospect_id == m.c.prospect_id,
@@ -99,15 +114,26 @@ def follow_ups(q: InsightsQuery) -> list[FollowUpRow]:
         )
         .exists()
     )
+    marked = (
+        sa.select(FollowupRun.id)
+        .where(
+            FollowupRun.id == m.c.run_id,
+            FollowupRun.replied_at >= m.c.sent_at,
+            FollowupRun.replied_at <= q.now,
+        )
+        .exists()
+    )
+    replied = sa.or_(marked, booked)
     per_recipient = (
         sa.select(
-            m.c.kind,
+            m.c.trigger,
+            m.c.content,
             m.c.prospect_id,
             sa.func.count().label("sent"),
             sa.func.sum(sa.case((replied, 1), else_=0)).label("replied"),
             sa.func.min(m.c.sent_at).label("first_sent"),
         )
-        .group_by(m.c.kind, m.c.prospect_id)
+        .group_by(m.c.trigger, m.c.content, m.c.prospect_id)
         .subquery("recipient")
     )
     r = per_recipient.c
@@ -127,7 +153,8 @@ def follow_ups(q: InsightsQuery) -> list[FollowUpRow]:
     )
     rows = db.session.execute(
         sa.select(
-            r.kind,
+            r.trigger,
+            r.content,
             sa.func.sum(r.sent),
             sa.func.count(),
             sa.func.sum(sa.case((unsubscribed, 1), else_=0)),
@@ -136,10 +163,13 @@ def follow_ups(q: InsightsQuery) -> list[FollowUpRow]:
         )
         .select_from(per_recipient)
         .outerjoin(ContactPreference, ContactPreference.prospect_id == r.prospect_id)
-        .group_by(r.kind)
-        .order_by(r.kind)
+        .group_by(r.trigger, r.content)
     )
-    return [FollowUpRow(kind, *(int(n or 0) for n in counts)) for kind, *counts in rows]
+    found = [
+        FollowUpRow(kind_label(trigger, content), *(int(n or 0) for n in counts))
+        for trigger, content, *counts in rows
+    ]
+    return sorted(found, key=lambda r: r.kind)
 
 
 def total(rows: list[FollowUpRow]) -> FollowUpRow:

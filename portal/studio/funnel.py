@@ -13,26 +13,18 @@ Definitions (shown on the page as ``DEFINITIONS``):
 * **Leased**: an applied lead whose prospect then reached "leased".
 * **Lost**: the prospect's current stage is "lost".
 
-Every query groups in the database; nothing loops over prospects in Python.
+``portal.studio.lead_outcomes`` computes each lead's outcome by these rules into
+``LeadOutcome``; the queries here group those rows in the database.
 """
 
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 from portal.extensions import db
-from portal.models import Property, Prospect, StaffUser, StageChange, Tour
-from portal.studio.insights_query import NO_AGENT, NO_SOURCE, InsightsQuery
+from portal.models import LeadOutcome, Property, StaffUser
+from portal.studio.insights_query import NO_AGENT, InsightsQuery
 from portal.studio.insights_sql import month_of
-
-HELD = "completed"
-APPLIED_STAGES = ("applied", "leased")
-
-
-def source_of(touch_column) -> sa.ColumnElement[str]:
-    """A touch's campaign source (``utm_source``), or ``NO_SOURCE`` without one."""
-    return sa.func.coalesce(sa.func.nullif(touch_column["utm_source"].as_string(), ""), NO_SOURCE)
 
 
 def rate(part: int, whole: int) -> float | None:
@@ -66,140 +58,69 @@ class FunnelRow:
         return rate(self.leased, self.leads)
 
 
-def cut_column(q: InsightsQuery, *, property_name, agent_name, first_touch, last_touch, stamp):
+def cut_column(q: InsightsQuery, *, property_name, agent_name, first_source, last_source, stamp):
     """The expression the rows are grouped by, for ``q.by``."""
     return {
         "community": property_name,
         "agent": sa.func.coalesce(agent_name, NO_AGENT),
-        "first_touch": source_of(first_touch),
-        "last_touch": source_of(last_touch),
+        "first_touch": first_source,
+        "last_touch": last_source,
         "month": month_of(stamp),
     }[q.by]
 
 
-def leads(q: InsightsQuery) -> sa.Select:
-    """One row per lead in the period and filters: prospect, property, when, agent, cut.
-
-    A booking is a lead when no earlier booking of the same prospect at the same
-    property exists (``ix_tour_held`` makes that look-up an index probe).
-    """
-    earlier = aliased(Tour, name="earlier")
-    first_here = ~(
-        sa.select(earlier.id)
-        .where(
-            earlier.prospect_id == Tour.prospect_id,
-            earlier.property_id == Tour.property_id,
-            sa.or_(
-                earlier.created_at < Tour.created_at,
-                sa.and_(earlier.created_at == Tour.created_at, earlier.id < Tour.id),
-            ),
-        )
-        .exists()
-    )
-    cut = cut_column(
-        q,
-        property_name=Property.name,
-        agent_name=StaffUser.name,
-        first_touch=Prospect.first_touch,
-        last_touch=Prospect.last_touch,
-        stamp=Tour.created_at,
-    )
-    stmt = (
-        sa.select(
-            Tour.prospect_id,
-            Tour.property_id,
-            Tour.agent_id,
-            Tour.created_at.label("lead_at"),
-            Prospect.stage,
-            Prospect.email,  # only to find their follow-up mail; never shown
-            cut.label("cut"),
-        )
-        .join(Prospect, Prospect.id == Tour.prospect_id)
-        .join(Property, Property.id == Tour.property_id)
-        .outerjoin(StaffUser, StaffUser.id == Tour.agent_id)
-        .where(
-            Tour.created_at >= q.start,
-            Tour.created_at < q.end,
-            Tour.created_at <= q.now,
-            first_here,
-        )
-    )
+def narrowed(stmt: sa.Select, q: InsightsQuery, *, property_id, agent_id, first_source):
+    """``stmt`` narrowed to the query's community, agent and first-touch source."""
     if q.property_id is not None:
-        stmt = stmt.where(Tour.property_id == q.property_id)
+        stmt = stmt.where(property_id == q.property_id)
     if q.agent_id is not None:
-        stmt = stmt.where(Tour.agent_id == q.agent_id)
+        stmt = stmt.where(agent_id == q.agent_id)
     if q.source is not None:
-        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+        stmt = stmt.where(first_source == q.source)
     return stmt
 
 
 def outcomes(q: InsightsQuery) -> sa.CTE:
-    """Every lead with when it toured, applied and leased (NULL where it did not).
+    """Every lead of the period and filters with what became of it up to ``now``.
 
-    Correlated look-ups per lead (each an index probe), so the cost follows the
-    period's leads, not the whole history. A CTE: statements that read it twice
-    compute it once.
+    Read from ``LeadOutcome`` (one narrow row per lead, kept current by
+    ``lead_upkeep``): a range scan on ``lead_at``, no look-ups per lead. Instants after
+    ``now`` read as NULL. A CTE: statements that read it twice compute it once.
     """
-    lead = leads(q).subquery("lead")
-    l_ = lead.c
-    toured_at = (
-        sa.select(sa.func.min(Tour.starts_at))
-        .where(
-            Tour.prospect_id == l_.prospect_id,
-            Tour.property_id == l_.property_id,
-            Tour.status == HELD,
-            Tour.starts_at <= q.now,
-        )
-        .scalar_subquery()
+    lo = LeadOutcome
+
+    def by_now(column) -> sa.ColumnElement:
+        return sa.case((column <= q.now, column))
+
+    cut = cut_column(
+        q,
+        property_name=Property.name,
+        agent_name=StaffUser.name,
+        first_source=lo.first_source,
+        last_source=lo.last_source,
+        stamp=lo.lead_at,
     )
-
-    def first_stage(stages) -> sa.ScalarSelect:
-        return (
-            sa.select(sa.func.min(StageChange.at))
-            .where(
-                StageChange.prospect_id == l_.prospect_id,
-                StageChange.to_stage.in_(stages),
-                StageChange.at <= q.now,
-            )
-            .scalar_subquery()
-        )
-
-    dated = (
+    stmt = (
         sa.select(
-            *l_,
-            toured_at.label("toured_at"),
-            first_stage(APPLIED_STAGES).label("reached_applied"),
-            first_stage(("leased",)).label("reached_leased"),
+            lo.prospect_id,
+            lo.property_id,
+            lo.agent_id,
+            cut.label("cut"),
+            lo.stage,
+            lo.lead_at,
+            by_now(lo.toured_at).label("toured_at"),
+            by_now(lo.applied_at).label("applied_at"),
+            by_now(lo.leased_at).label("leased_at"),
+            by_now(lo.responded_at).label("responded_at"),
         )
-        .cte("dated")
-        .prefix_with("MATERIALIZED")
-    )  # each look-up once per lead
-    d = dated.c
-    # The application belongs to the property of the last tour held before it.
-    applied_where = (
-        sa.select(Tour.property_id)
-        .where(
-            Tour.prospect_id == d.prospect_id,
-            Tour.status == HELD,
-            Tour.starts_at <= d.reached_applied,
-        )
-        .order_by(Tour.starts_at.desc(), Tour.id.desc())
-        .limit(1)
-        .scalar_subquery()
+        .join(Property, Property.id == lo.property_id)
+        .outerjoin(StaffUser, StaffUser.id == lo.agent_id)
+        .where(lo.lead_at >= q.start, lo.lead_at < q.end, lo.lead_at <= q.now)
     )
-    applied_here = sa.and_(d.reached_applied.is_not(None), applied_where == d.property_id)
-    return sa.select(
-        d.prospect_id,
-        d.property_id,
-        d.agent_id,
-        d.email,
-        d.cut,
-        d.stage,
-        d.lead_at,
-        d.toured_at,
-        sa.case((applied_here, d.reached_applied)).label("applied_at"),
-        sa.case((applied_here, d.reached_leased)).label("leased_at"),
-    ).cte("outcome")
+    stmt = narrowed(
+        stmt, q, property_id=lo.property_id, agent_id=lo.agent_id, first_source=lo.first_source
+    )
+    return stmt.cte("outcome")
 
 
 def funnel(q: InsightsQuery) -> list[FunnelRow]:

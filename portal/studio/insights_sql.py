@@ -3,8 +3,8 @@
 Every helper returns a SQLAlchemy expression for the dialect of the session's bind, so
 the insights queries are written once and stay set-based on both databases: time
 differences in seconds, a timestamp's month, a timestamp's wall-clock weekday and time
-in a named IANA zone (SQLite gets two small functions for that, registered on every
-connection by ``register_sqlite_functions``), and medians by window functions.
+in a named IANA zone (SQLite gets a small function for that, registered on every
+connection by ``register_sqlite_functions``).
 """
 
 import sqlite3
@@ -18,7 +18,7 @@ from sqlalchemy.engine import Engine
 from portal.extensions import db
 
 # SQLAlchemy keeps SQLite timestamps as UTC text ("YYYY-MM-DD HH:MM:SS.ffffff") and
-# times as "HH:MM:SS.ffffff", which is what ``_sqlite_local_time`` returns.
+# times as "HH:MM:SS.ffffff", which is what ``_sqlite_local_clock`` ends with.
 
 
 def is_postgres() -> bool:
@@ -49,43 +49,29 @@ def month_of(stamp) -> sa.ColumnElement[str]:
     return sa.func.strftime("%Y-%m", stamp)
 
 
-def local_weekday(stamp, zone) -> sa.ColumnElement[int]:
-    """Monday 0 … Sunday 6 of ``stamp`` on the wall clock of ``zone`` (a column)."""
-    if is_postgres():
-        return sa.cast(sa.func.extract("isodow", sa.func.timezone(zone, stamp)), sa.Integer) - 1
-    return sa.func.local_weekday(stamp, zone)
+def local_clock(stamp, zone) -> sa.ColumnElement:
+    """``stamp`` on the wall clock of ``zone`` (a column), converted once per row.
 
-
-def local_time(stamp, zone) -> sa.ColumnElement:
-    """The wall-clock time of ``stamp`` in ``zone``, comparable with a ``Time`` column."""
-    if is_postgres():
-        return sa.cast(sa.func.timezone(zone, stamp), sa.Time)
-    return sa.func.local_time(stamp, zone)
-
-
-def median_by(values: sa.Subquery, group: str, value: str) -> sa.Select:
-    """Median of ``values.c[value]`` per ``values.c[group]``, by window functions.
-
-    The middle row (odd counts) or the mean of the two middle rows (even counts), as
-    ``statistics.median`` does; NULL values are left out.
+    Read it with ``weekday_of`` and ``time_of``: a materialised CTE keeps the one
+    conversion (SQLite's is a Python function, the costly part of the tours table).
     """
-    v = values.c
-    ranked = (
-        sa.select(
-            v[group].label("grp"),
-            v[value].label("val"),
-            sa.func.row_number().over(partition_by=v[group], order_by=v[value]).label("rn"),
-            sa.func.count().over(partition_by=v[group]).label("n"),
-        )
-        .where(v[value].is_not(None))
-        .subquery()
-    )
-    r = ranked.c
-    return (
-        sa.select(r.grp, sa.func.avg(r.val).label("median"), sa.func.max(r.n).label("n"))
-        .where(r.rn.in_([(r.n + 1) // 2, (r.n + 2) // 2]))
-        .group_by(r.grp)
-    )
+    if is_postgres():
+        return sa.func.timezone(zone, stamp)
+    return sa.func.local_clock(stamp, zone)
+
+
+def weekday_of(clock) -> sa.ColumnElement[int]:
+    """Monday 0 … Sunday 6 of a ``local_clock`` value."""
+    if is_postgres():
+        return sa.cast(sa.func.extract("isodow", clock), sa.Integer) - 1
+    return sa.cast(sa.func.substr(clock, 1, 1), sa.Integer)
+
+
+def time_of(clock) -> sa.ColumnElement:
+    """The time of day of a ``local_clock`` value, comparable with a ``Time`` column."""
+    if is_postgres():
+        return sa.cast(clock, sa.Time)
+    return sa.func.substr(clock, 3)
 
 
 def _local(stamp: str | None, zone: str | None) -> datetime | None:
@@ -97,25 +83,18 @@ def _local(stamp: str | None, zone: str | None) -> datetime | None:
         return None
 
 
-def _sqlite_local_weekday(stamp: str | None, zone: str | None) -> int | None:
+def _sqlite_local_clock(stamp: str | None, zone: str | None) -> str | None:
+    """ "W HH:MM:SS.ffffff": the weekday (Monday 0) and the wall-clock time."""
     local = _local(stamp, zone)
-    return None if local is None else local.weekday()
-
-
-def _sqlite_local_time(stamp: str | None, zone: str | None) -> str | None:
-    local = _local(stamp, zone)
-    return None if local is None else local.strftime("%H:%M:%S.%f")
+    return None if local is None else f"{local.weekday()} {local:%H:%M:%S.%f}"
 
 
 def _on_connect(dbapi_connection, connection_record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.create_function(
-            "local_weekday", 2, _sqlite_local_weekday, deterministic=True
-        )
-        dbapi_connection.create_function("local_time", 2, _sqlite_local_time, deterministic=True)
+        dbapi_connection.create_function("local_clock", 2, _sqlite_local_clock, deterministic=True)
 
 
 def register_sqlite_functions() -> None:
-    """Give every SQLite connection ``local_weekday`` and ``local_time`` (idempotent)."""
+    """Give every SQLite connection ``local_clock`` (idempotent)."""
     if not event.contains(Engine, "connect", _on_connect):
         event.listen(Engine, "connect", _on_connect)

@@ -23,6 +23,10 @@ TABLES = {
 }
 
 
+# The leased-vs-lost tables, by the kind of topic they show.
+MIX_TABLES = {"priority": "priorities", "objection": "objections"}
+
+
 @dataclass(frozen=True)
 class Table:
     name: str
@@ -41,11 +45,28 @@ class Table:
         return out.getvalue()
 
 
-def percent(value: float | None) -> str:
+# A rate or median over fewer than this many leads (tours, messages) says more about
+# chance than about the group: the counts are shown, the rate reads SMALL instead.
+MIN_GROUP = 5
+SMALL = f"n < {MIN_GROUP}"
+
+
+def too_small(n: int | None) -> bool:
+    """True when a figure rests on 1 to ``MIN_GROUP - 1`` cases (0 shows "–")."""
+    return n is not None and 0 < n < MIN_GROUP
+
+
+def percent(value: float | None, n: int | None = None) -> str:
+    """A share as "12.5%"; ``n`` is what it was taken over (a small group reads SMALL)."""
+    if too_small(n):
+        return SMALL
     return "–" if value is None else f"{value * 100:.1f}%"
 
 
-def hours(seconds: float | None) -> str:
+def hours(seconds: float | None, n: int | None = None) -> str:
+    """A median duration in hours; ``n`` is how many durations it is the median of."""
+    if too_small(n):
+        return SMALL
     return "–" if seconds is None else f"{seconds / 3600:.1f}"
 
 
@@ -78,6 +99,8 @@ class Insights:
             funnel_rows = funnel.funnel(q) if wanted("funnel") else []
             speed_total, speed_rows = speed.speed(q) if wanted("speed") else (None, [])
         tour_rows = tour_stats.tours(q) if wanted("tours") else []
+        kinds = tuple(k for k, name in MIX_TABLES.items() if wanted(name))
+        mix = outcome_mix.mixes(q, kinds) if kinds else {}
         return cls(
             query=q,
             funnel_rows=funnel_rows,
@@ -86,8 +109,8 @@ class Insights:
             tour_total=tour_stats.total(tour_rows),
             speed_total=speed_total,
             speed_rows=speed_rows,
-            priorities=outcome_mix.priorities(q) if wanted("priorities") else [],
-            objections=outcome_mix.objections(q) if wanted("objections") else [],
+            priorities=mix.get("priority", []),
+            objections=mix.get("objection", []),
             follow_ups=followup_stats.follow_ups(q) if wanted("followups") else [],
         )
 
@@ -99,10 +122,10 @@ class Insights:
             return (
                 r.cut,
                 *(str(n) for n in (r.leads, r.toured, r.applied, r.leased, r.lost)),
-                percent(r.toured_rate),
-                percent(r.applied_rate),
-                percent(r.leased_rate),
-                percent(r.lead_to_lease),
+                percent(r.toured_rate, r.leads),
+                percent(r.applied_rate, r.toured),
+                percent(r.leased_rate, r.applied),
+                percent(r.lead_to_lease, r.leads),
             )
 
         headers = (CUTS[self.query.by], "Leads", "Toured", "Applied", "Leased", "Lost")
@@ -122,10 +145,10 @@ class Insights:
                 str(r.booked),
                 str(r.attended),
                 str(r.no_show),
-                percent(r.show_rate),
+                percent(r.show_rate, r.booked),
                 str(r.scheduled),
                 str(r.after_hours),
-                percent(r.after_hours_share),
+                percent(r.after_hours_share, r.scheduled),
             )
 
         headers = (CUTS[self.query.by], "Booked", "Attended", "No-show", "Show rate")
@@ -144,11 +167,11 @@ class Insights:
                 r.cut,
                 str(r.leads),
                 str(r.responded),
-                hours(r.response_s),
+                hours(r.response_s, r.responded),
                 str(r.toured),
-                hours(r.lead_to_tour_s),
+                hours(r.lead_to_tour_s, r.toured),
                 str(r.applied),
-                hours(r.tour_to_application_s),
+                hours(r.tour_to_application_s, r.applied),
             )
 
         headers = (CUTS[self.query.by], "Leads", "Responded", "Median first response (h)")
@@ -172,8 +195,8 @@ class Insights:
                     r.label,
                     str(r.leased),
                     str(r.lost),
-                    percent(r.leased_share),
-                    percent(r.lost_share),
+                    percent(r.leased_share, r.leased_total),
+                    percent(r.lost_share, r.lost_total),
                 )
                 for r in rows
             ),
@@ -193,7 +216,7 @@ class Insights:
                 str(r.recipients),
                 str(r.unsubscribed),
                 str(r.replied),
-                percent(r.reply_rate),
+                percent(r.reply_rate, r.sent),
                 str(r.leased_after),
             )
 
@@ -253,9 +276,15 @@ DEFINITIONS = (
     ),
     (
         "Follow-ups",
-        "Emails the recipient did not ask for (not tour notices or sign-in links), sent in "
-        "the period. Replied: the prospect booked or requested a tour within 7 days after a "
-        "message. Unsubscribed and leased after: after their first message of that kind.",
+        "Messages of the follow-up plans delivered in the period (an SMS sent, an email the "
+        "outbox delivered), per plan and step. Replied: after a message, an agent marked the "
+        "prospect's reply, or the prospect booked or requested a tour within 7 days. "
+        "Unsubscribed and leased after: after their first message of that kind.",
+    ),
+    (
+        "Small groups",
+        f"A share or median over fewer than {MIN_GROUP} leads, tours or messages reads "
+        f"“{SMALL}”: the counts are shown, but a rate of 1 in 2 says little.",
     ),
     (
         "Sources, agents, months",

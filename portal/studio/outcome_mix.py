@@ -17,14 +17,13 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OBJECTIONS, PriorityVersion, Prospect, Tour, TourCapture
+from portal.models import OBJECTIONS, LeadTopic
 from portal.models.capture import OBJECTION_LABELS
 from portal.prospects.topics import TOPICS
-from portal.studio.funnel import leads, rate
+from portal.studio.funnel import outcomes, rate
 from portal.studio.insights_query import InsightsQuery
 from portal.studio.insights_sql import is_postgres
 
-STRONG = ("important", "must_have")
 OUTCOMES = ("leased", "lost")
 
 
@@ -48,92 +47,89 @@ class MixRow:
 
 def _decided(q: InsightsQuery) -> sa.CTE:
     """The period's leads whose prospect is now leased or lost (computed once)."""
-    decided = leads(q).where(Prospect.stage.in_(OUTCOMES)).subquery("lead")
+    o = outcomes(q).c
     return (
-        sa.select(decided.c.prospect_id, decided.c.property_id, decided.c.stage)
+        sa.select(o.prospect_id, o.property_id, o.stage)
+        .where(o.stage.in_(OUTCOMES))
         .cte("decided")
         .prefix_with("MATERIALIZED")
     )
 
 
-def _mix(decided: sa.CTE, pairs: sa.Subquery, labels: dict[str, str]) -> list[MixRow]:
-    """Rows from (prospect_id, stage, key) pairs, most frequent first, in one statement.
+def _pairs(q: InsightsQuery, decided: sa.CTE, kinds: tuple[str, ...]) -> sa.Subquery:
+    """(kind, prospect_id, stage, key) for the decided leads' topics of ``kinds``.
 
-    The row with a NULL key carries the totals: all leased and all lost prospects.
+    Joined on the topics' primary key: SQLite probes it per decided lead. PostgreSQL
+    gets the period's bounds on the topics' copy of the lead's time as well, so it can
+    range-scan ``ix_lead_topic_kind_lead_at`` into a hash instead of hashing the whole
+    history (SQLite, without statistics, would take that index for every probe).
+    """
+    d = decided.c
+    t = LeadTopic
+    # (Only the key's columns on SQLite: the kind is left to the caller's filter.)
+    period = [t.kind.in_(kinds), t.lead_at >= q.start, t.lead_at < q.end] if is_postgres() else []
+    return (
+        sa.select(t.kind, d.prospect_id, d.stage, t.topic.label("key"))
+        .select_from(decided)
+        .join(
+            t,
+            sa.and_(
+                t.prospect_id == d.prospect_id,
+                t.property_id == d.property_id,
+                *period,
+            ),
+        )
+        .subquery("pair")
+    )
+
+
+LABELS = {
+    "priority": TOPICS,
+    "objection": {key: OBJECTION_LABELS[key] for key in OBJECTIONS},
+}
+
+
+def mixes(q: InsightsQuery, kinds: tuple[str, ...] = tuple(LABELS)) -> dict[str, list[MixRow]]:
+    """Per kind ("priority", "objection"): its rows, most frequent first, in one statement.
+
+    The row with NULL kind and key carries the totals: all leased and all lost prospects.
     """
 
     def distinct_of(stage_col, id_col, stage: str) -> sa.ColumnElement[int]:
         return sa.func.count(sa.distinct(sa.case((stage_col == stage, id_col))))
 
-    p, d = pairs.c, decided.c
+    decided = _decided(q)
+    p, d = _pairs(q, decided, kinds).c, decided.c
     per_key = sa.select(
+        p.kind,
         p.key,
         distinct_of(p.stage, p.prospect_id, "leased"),
         distinct_of(p.stage, p.prospect_id, "lost"),
-    ).group_by(p.key)
+    ).group_by(p.kind, p.key)
     totals = sa.select(
+        sa.null().label("kind"),
         sa.null().label("key"),
         distinct_of(d.stage, d.prospect_id, "leased"),
         distinct_of(d.stage, d.prospect_id, "lost"),
     )
     rows = db.session.execute(sa.union_all(per_key, totals)).all()
-    leased_total, lost_total = next((r[1], r[2]) for r in rows if r[0] is None)
-    mix = [
-        MixRow(key, labels[key], leased, lost, leased_total, lost_total)
-        for key, leased, lost in rows
-        if key in labels
-    ]
-    return sorted(mix, key=lambda r: (-(r.leased + r.lost), r.label))
+    leased_total, lost_total = next((r[2], r[3]) for r in rows if r[0] is None)
+    found = {kind: [] for kind in kinds}
+    for kind, key, leased, lost in rows:
+        if kind in found and key in LABELS[kind]:
+            label = LABELS[kind][key]
+            found[kind].append(MixRow(key, label, leased, lost, leased_total, lost_total))
+    return {
+        kind: sorted(mix, key=lambda r: (-(r.leased + r.lost), r.label))
+        for kind, mix in found.items()
+    }
 
 
 def priorities(q: InsightsQuery) -> list[MixRow]:
     """Topics that mattered (important, must have) to leased vs lost prospects."""
-    decided = _decided(q)
-    latest = (
-        sa.select(PriorityVersion.prospect_id, sa.func.max(PriorityVersion.id).label("id"))
-        .where(PriorityVersion.prospect_id.in_(sa.select(decided.c.prospect_id)))
-        .group_by(PriorityVersion.prospect_id)
-        .subquery("latest")
-    )
-    if is_postgres():
-        entries = sa.func.json_each_text(PriorityVersion.answers.op("->")("importance"))
-    else:
-        entries = sa.func.json_each(PriorityVersion.answers, "$.importance")
-    entry = entries.table_valued("key", "value").alias("importance")
-    outcome = sa.select(decided.c.prospect_id, decided.c.stage).distinct().subquery("outcome")
-    pairs = (
-        sa.select(outcome.c.prospect_id, outcome.c.stage, entry.c.key)
-        .select_from(latest)
-        .join(PriorityVersion, PriorityVersion.id == latest.c.id)
-        .join(outcome, outcome.c.prospect_id == latest.c.prospect_id)
-        .join(entry, sa.true())
-        .where(entry.c.value.in_(STRONG))
-        .subquery("pair")
-    )
-    return _mix(decided, pairs, TOPICS)
+    return mixes(q, ("priority",))["priority"]
 
 
 def objections(q: InsightsQuery) -> list[MixRow]:
     """Objections recorded on the tours of leased vs lost prospects."""
-    decided = _decided(q)
-    if is_postgres():
-        entries = sa.func.json_array_elements_text(TourCapture.objections)
-    else:
-        entries = sa.func.json_each(TourCapture.objections)
-    entry = entries.table_valued("value").alias("objection")
-    pairs = (
-        sa.select(decided.c.prospect_id, decided.c.stage, entry.c.value.label("key"))
-        .select_from(decided)
-        .join(
-            Tour,
-            sa.and_(
-                Tour.prospect_id == decided.c.prospect_id,
-                Tour.property_id == decided.c.property_id,
-            ),
-        )
-        .join(TourCapture, TourCapture.tour_id == Tour.id)
-        .join(entry, sa.true())
-        .subquery("pair")
-    )
-    labels = {key: OBJECTION_LABELS[key] for key in OBJECTIONS}
-    return _mix(decided, pairs, labels)
+    return mixes(q, ("objection",))["objection"]

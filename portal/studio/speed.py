@@ -10,21 +10,21 @@
 * **Lead → tour**: from the lead to the first tour held at that property.
 * **Tour → application**: from that first tour held to the prospect's application.
 
-Medians are computed in the database with window functions, per cut and overall.
+Medians per cut and overall: PostgreSQL takes them in one grouped scan
+(``percentile_cont``); on SQLite, which has no such aggregate, the period's narrow
+duration rows are read once and their medians taken in Python.
 """
 
 from dataclasses import dataclass
+from statistics import median
 
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OutboxEmail, Tour, TourStatusChange
-from portal.studio.followup_stats import is_follow_up_email
 from portal.studio.funnel import FunnelRow, outcomes
 from portal.studio.insights_query import InsightsQuery
-from portal.studio.insights_sql import median_by, seconds_between
+from portal.studio.insights_sql import is_postgres, seconds_between
 
-RESPONSES = ("staff_at", "mail_at")
 METRICS = ("response", "lead_to_tour", "tour_to_application")
 
 
@@ -40,41 +40,36 @@ class SpeedRow:
     tour_to_application_s: float | None
 
 
-def _earliest(first, second) -> sa.ColumnElement:
-    """The earlier of two instants, either of which may be NULL (portable LEAST)."""
-    return sa.case(
-        (first.is_(None), second),
-        (second.is_(None), first),
-        (first < second, first),
-        else_=second,
-    )
+def _by_ordered_set(durations: sa.CTE) -> tuple[list[FunnelRow], SpeedRow, list[SpeedRow]]:
+    """PostgreSQL: every count and median in one grouped scan (``percentile_cont``, the
+    mean of the two middle values for an even count, as ``statistics.median``), per cut
+    and overall (``ROLLUP``)."""
+    d = durations.c
 
+    def median(column) -> sa.ColumnElement[float]:
+        return sa.func.percentile_cont(0.5).within_group(column)
 
-def first_responses(q: InsightsQuery, o) -> tuple[sa.ScalarSelect, sa.ScalarSelect]:
-    """Per lead (a row of ``o``): its first staff step and its first follow-up after it."""
-    staff_step = (
-        sa.select(sa.func.min(TourStatusChange.changed_at))
-        .join(Tour, Tour.id == TourStatusChange.tour_id)
-        .where(
-            Tour.prospect_id == o.c.prospect_id,
-            Tour.property_id == o.c.property_id,
-            TourStatusChange.actor.like("staff:%"),
-            TourStatusChange.changed_at >= o.c.lead_at,
-            TourStatusChange.changed_at <= q.now,
-        )
-        .scalar_subquery()
-    )
-    follow_up = (
-        sa.select(sa.func.min(OutboxEmail.created_at))
-        .where(
-            OutboxEmail.to_normalised == o.c.email,
-            is_follow_up_email(),
-            OutboxEmail.created_at >= o.c.lead_at,
-            OutboxEmail.created_at <= q.now,
-        )
-        .scalar_subquery()
-    )
-    return staff_step, follow_up
+    stmt = sa.select(
+        sa.func.grouping(d.cut),
+        d.cut,
+        sa.func.count(),
+        *(f(d[m]) for m in METRICS for f in (sa.func.count, median)),
+        sa.func.count(d.leased),
+        sa.func.count(d.lost),
+    ).group_by(sa.func.rollup(d.cut))
+    funnel_rows, speed_rows, overall = [], [], None
+    for overall_row, cut, leads, *figures, leased, lost in db.session.execute(stmt):
+        counts, medians = figures[0::2], [None if m is None else float(m) for m in figures[1::2]]
+        paired = [x for pair in zip(counts, medians, strict=True) for x in pair]
+        row = SpeedRow("All" if overall_row else cut, leads, *paired)
+        if overall_row:
+            overall = row
+        else:
+            speed_rows.append(row)
+            funnel_rows.append(FunnelRow(cut, leads, counts[1], counts[2], leased, lost))
+    speed_rows.sort(key=lambda r: r.cut)
+    funnel_rows.sort(key=lambda r: r.cut)
+    return funnel_rows, overall or SpeedRow("All", 0, 0, None, 0, None, 0, None), speed_rows
 
 
 def speed(q: InsightsQuery) -> tuple[SpeedRow, list[SpeedRow]]:
@@ -89,83 +84,42 @@ def lead_figures(q: InsightsQuery) -> tuple[list[FunnelRow], SpeedRow, list[Spee
     ``funnel.funnel`` counts the same funnel with a plain GROUP BY; the page and its
     CSV export use one each, and the tests hold them equal.
     """
-    o = outcomes(q)
-    responded = (
-        sa.select(o.c.cut, o.c.lead_at, o.c.toured_at, o.c.applied_at, o.c.leased_at, o.c.stage)
-        .add_columns(*(r.label(n) for r, n in zip(first_responses(q, o), RESPONSES, strict=True)))
-        # Materialised: the earliest of the two reads each twice, and a look-up must run once.
-        .cte("responded")
-        .prefix_with("MATERIALIZED")
-    )
-    r = responded.c
+    o = outcomes(q).c
     durations = (
         sa.select(
-            r.cut,
-            seconds_between(_earliest(r.staff_at, r.mail_at), r.lead_at).label("response"),
-            seconds_between(r.toured_at, r.lead_at).label("lead_to_tour"),
-            seconds_between(r.applied_at, r.toured_at).label("tour_to_application"),
-            sa.case((r.leased_at.is_not(None), 0.0)).label("leased"),
-            sa.case((r.stage == "lost", 0.0)).label("lost"),
+            o.cut,
+            seconds_between(o.responded_at, o.lead_at).label("response"),
+            seconds_between(o.toured_at, o.lead_at).label("lead_to_tour"),
+            seconds_between(o.applied_at, o.toured_at).label("tour_to_application"),
+            sa.case((o.leased_at.is_not(None), 0.0)).label("leased"),
+            sa.case((o.stage == "lost", 0.0)).label("lost"),
         )
         .cte("duration")
         .prefix_with("MATERIALIZED")
     )  # read by every part of the union below
+    if is_postgres():
+        return _by_ordered_set(durations)
+    return _by_sorting(durations)
+
+
+def _by_sorting(durations: sa.CTE) -> tuple[list[FunnelRow], SpeedRow, list[SpeedRow]]:
+    """SQLite (no ordered-set aggregates): the period's durations, one narrow row per
+    lead, counted and their medians taken here (``statistics.median``)."""
     d = durations.c
-    # One (key, value) row per lead and metric: "c|<metric>|<cut>" for the cut's median
-    # and "a|<metric>" for the overall one. Plain counts ("n|<metric>|<cut>") need no
-    # ranking and come from a GROUP BY in the same statement.
-    parts = []
-    for metric in METRICS:
-        value = d[metric].label("val")
-        for key in (sa.literal(f"c|{metric}|") + d.cut, sa.literal(f"a|{metric}")):
-            parts.append(sa.select(key.label("key"), value).select_from(durations))
-    keyed = sa.union_all(*parts).subquery("metric_value")
-    plain = [
-        sa.select((sa.literal(f"n|{metric}|") + d.cut).label("key"), sa.null(), counted)
-        .select_from(durations)
-        .group_by(d.cut)
-        for metric, counted in (
-            ("leads", sa.func.count()),
-            ("leased", sa.func.count(d.leased)),
-            ("lost", sa.func.count(d.lost)),
-        )
-    ]
-    medians, counts, cuts = {}, {}, set()
-    for key, median, n in db.session.execute(sa.union_all(median_by(keyed, "key", "val"), *plain)):
-        if median is not None:
-            medians[key] = float(median)
-        counts[key] = n
-        kind, metric, cut = (key.split("|", 2) + [""])[:3]
-        if kind == "n":
-            counts[f"c|{metric}|{cut}"] = n
-            counts[f"a|{metric}"] = counts.get(f"a|{metric}", 0) + n
-            cuts.add(cut)
+    per_cut: dict[str, list[tuple]] = {}
+    columns = (d.cut, *(d[m] for m in METRICS), d.leased, d.lost)
+    for cut, *values in db.session.execute(sa.select(*columns)):
+        per_cut.setdefault(cut, []).append(values)
 
-    def row(cut: str, key_of) -> SpeedRow:
-        def median(metric: str) -> float | None:
-            return medians.get(key_of(metric))
-
-        def count(metric: str) -> int:
-            return counts.get(key_of(metric), 0)
-
-        return SpeedRow(
-            cut,
-            count("leads"),
-            count("response"),
-            median("response"),
-            count("lead_to_tour"),
-            median("lead_to_tour"),
-            count("tour_to_application"),
-            median("tour_to_application"),
+    def figures(cut: str, rows: list[tuple]) -> tuple[SpeedRow, FunnelRow]:
+        series = [[r[i] for r in rows if r[i] is not None] for i in range(len(METRICS))]
+        paired = [x for s in series for x in (len(s), median(s) if s else None)]
+        leased, lost = (sum(r[i] is not None for r in rows) for i in (3, 4))
+        toured, applied = len(series[1]), len(series[2])
+        return SpeedRow(cut, len(rows), *paired), FunnelRow(
+            cut, len(rows), toured, applied, leased, lost
         )
 
-    def funnel_row(cut: str) -> FunnelRow:
-        def count(metric: str) -> int:
-            return counts.get(f"c|{metric}|{cut}", 0)
-
-        names = ("leads", "lead_to_tour", "tour_to_application", "leased", "lost")
-        return FunnelRow(cut, *(count(m) for m in names))
-
-    ordered = sorted(cuts)
-    rows = [row(cut, lambda m, cut=cut: f"c|{m}|{cut}") for cut in ordered]
-    return [funnel_row(cut) for cut in ordered], row("All", lambda m: f"a|{m}"), rows
+    ordered = [figures(cut, per_cut[cut]) for cut in sorted(per_cut)]
+    overall, _ = figures("All", [r for rows in per_cut.values() for r in rows])
+    return [f for _, f in ordered], overall, [s for s, _ in ordered]

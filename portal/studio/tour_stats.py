@@ -14,10 +14,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from portal.extensions import db
-from portal.models import OpeningHours, Property, Prospect, StaffUser, Tour
-from portal.studio.funnel import cut_column, rate, source_of
+from portal.models import LeadOutcome, OpeningHours, Property, StaffUser, Tour
+from portal.studio.funnel import cut_column, narrowed, rate
 from portal.studio.insights_query import InsightsQuery
-from portal.studio.insights_sql import local_time, local_weekday
+from portal.studio.insights_sql import local_clock, time_of, weekday_of
 
 BOOKED = ("confirmed", "rescheduled", "completed", "no_show")
 NOT_HELD = ("cancelled_by_prospect", "cancelled_by_staff", "expired")
@@ -45,51 +45,67 @@ def _tours_in_period(q: InsightsQuery) -> sa.CTE:
     """The period's tours in the filters, with their wall-clock weekday and time.
 
     Materialised, so the zone conversion runs once per tour (not per opening window).
+    A tour's sources are its lead's (``LeadOutcome``, the same prospect's touches), read
+    only when the rows or a filter need them.
     """
+    by_source = q.by in ("first_touch", "last_touch") or q.source is not None
+    lead = LeadOutcome
     stmt = (
         sa.select(
+            Tour.id,
             Tour.property_id,
             Tour.status,
             Tour.starts_at,
             Tour.agent_id,
-            Prospect.first_touch,
-            Prospect.last_touch,
-            local_weekday(Tour.starts_at, Property.time_zone).label("weekday"),
-            local_time(Tour.starts_at, Property.time_zone).label("wall_time"),
+            (lead.first_source if by_source else sa.null()).label("first_source"),
+            (lead.last_source if by_source else sa.null()).label("last_source"),
+            local_clock(Tour.starts_at, Property.time_zone).label("clock"),
         )
         .join(Property, Property.id == Tour.property_id)
-        .join(Prospect, Prospect.id == Tour.prospect_id)
         .where(Tour.starts_at >= q.start, Tour.starts_at < q.end)
     )
-    if q.property_id is not None:
-        stmt = stmt.where(Tour.property_id == q.property_id)
-    if q.agent_id is not None:
-        stmt = stmt.where(Tour.agent_id == q.agent_id)
-    if q.source is not None:
-        stmt = stmt.where(source_of(Prospect.first_touch) == q.source)
+    if by_source:
+        stmt = stmt.join(
+            lead,
+            sa.and_(lead.prospect_id == Tour.prospect_id, lead.property_id == Tour.property_id),
+        )
+    stmt = narrowed(
+        stmt,
+        q,
+        property_id=Tour.property_id,
+        agent_id=Tour.agent_id,
+        first_source=lead.first_source,
+    )
     return stmt.cte("tour_clock").prefix_with("MATERIALIZED")
 
 
 def tours(q: InsightsQuery) -> list[TourRow]:
     """Booked, attended, no-show, scheduled and after-hours tours per cut."""
-    t = _tours_in_period(q).c
+    clock = _tours_in_period(q)
+    t = clock.c
     cut = cut_column(
         q,
         property_name=Property.name,
         agent_name=StaffUser.name,
-        first_touch=t.first_touch,
-        last_touch=t.last_touch,
+        first_source=t.first_source,
+        last_source=t.last_source,
         stamp=t.starts_at,
     ).label("cut")
+    # Tours inside one of their property's windows, as a set joined once (a probe per
+    # tour from the SELECT list cannot be hashed).
     in_hours = (
-        sa.select(OpeningHours.id)
-        .where(
-            OpeningHours.property_id == t.property_id,
-            OpeningHours.weekday == t.weekday,
-            OpeningHours.opens <= t.wall_time,
-            OpeningHours.closes > t.wall_time,
+        sa.select(t.id)
+        .join(
+            OpeningHours,
+            sa.and_(
+                OpeningHours.property_id == t.property_id,
+                OpeningHours.weekday == weekday_of(t.clock),
+                OpeningHours.opens <= time_of(t.clock),
+                OpeningHours.closes > time_of(t.clock),
+            ),
         )
-        .exists()
+        .distinct()
+        .subquery("in_hours")
     )
     past = t.starts_at < q.now
     scheduled = t.status.not_in(NOT_HELD)
@@ -104,10 +120,12 @@ def tours(q: InsightsQuery) -> list[TourRow]:
             count_if(sa.and_(past, t.status == "completed")),
             count_if(sa.and_(past, t.status == "no_show")),
             count_if(scheduled),
-            count_if(sa.and_(scheduled, ~in_hours)),
+            count_if(sa.and_(scheduled, in_hours.c.id.is_(None))),
         )
+        .select_from(clock)
         .join(Property, Property.id == t.property_id)
         .outerjoin(StaffUser, StaffUser.id == t.agent_id)
+        .outerjoin(in_hours, in_hours.c.id == t.id)
         .group_by(cut)
         .order_by(cut)
     )

@@ -9,13 +9,19 @@ import sqlalchemy as sa
 from flask import Response, render_template, request
 
 from portal.extensions import db
-from portal.models import Property, Prospect, StaffUser, Tour
+from portal.models import LeadOutcome, Property, StaffUser, Tour
 from portal.models.base import utcnow
 from portal.studio.charts import bar_chart, paired_chart
-from portal.studio.funnel import source_of
 from portal.studio.insights_forms import InsightsCsvForm, InsightsFilterForm, choices
 from portal.studio.insights_query import CUTS, PERIODS, InsightsQuery
-from portal.studio.insights_tables import DEFINITIONS, TABLES, Insights, hours, percent
+from portal.studio.insights_tables import (
+    DEFINITIONS,
+    TABLES,
+    Insights,
+    hours,
+    percent,
+    too_small,
+)
 from portal.studio.views import bp
 
 NO_STORE = {"Cache-Control": "private, no-store"}
@@ -35,12 +41,7 @@ def _set_choices(form: InsightsFilterForm) -> None:
         .order_by(StaffUser.name)
     )
     form.agent.choices += choices((str(sid), name) for sid, name in db.session.execute(agents))
-    sources = (
-        sa.select(source_of(Prospect.first_touch).label("source"))
-        .where(Prospect.id.in_(sa.select(Tour.prospect_id)))
-        .distinct()
-        .order_by("source")
-    )
+    sources = sa.select(LeadOutcome.first_source).distinct().order_by(LeadOutcome.first_source)
     form.source.choices += choices((s, s) for s in db.session.scalars(sources))
 
 
@@ -66,13 +67,37 @@ def query_from(form: InsightsFilterForm, now: datetime) -> InsightsQuery:
     return InsightsQuery.last_days(now, PERIODS[form.period.data], **filters)
 
 
+def _mix_bars(rows: list) -> list[tuple]:
+    """The eight most frequent topics; a side with too few prospects draws no bar."""
+
+    def share(value, n) -> float:
+        return 0 if too_small(n) else value or 0
+
+    return [
+        (r.label, share(r.leased_share, r.leased_total), share(r.lost_share, r.lost_total))
+        for r in rows[:8]
+    ]
+
+
 def _charts(report: Insights) -> dict:
     total = report.funnel_total
     stages = [
         ("Leads", total.leads, str(total.leads)),
-        ("Toured", total.toured, f"{total.toured} ({percent(total.toured_rate)} of leads)"),
-        ("Applied", total.applied, f"{total.applied} ({percent(total.applied_rate)} of toured)"),
-        ("Leased", total.leased, f"{total.leased} ({percent(total.leased_rate)} of applied)"),
+        (
+            "Toured",
+            total.toured,
+            f"{total.toured} ({percent(total.toured_rate, total.leads)} of leads)",
+        ),
+        (
+            "Applied",
+            total.applied,
+            f"{total.applied} ({percent(total.applied_rate, total.toured)} of toured)",
+        ),
+        (
+            "Leased",
+            total.leased,
+            f"{total.leased} ({percent(total.leased_rate, total.applied)} of applied)",
+        ),
     ]
     cut = CUTS[report.query.by].lower()
     return {
@@ -82,18 +107,25 @@ def _charts(report: Insights) -> dict:
         "conversion": bar_chart(
             f"Lead to lease by {cut}",
             f"The share of leads that leased, per {cut}.",
-            [(r.cut, r.lead_to_lease or 0, percent(r.lead_to_lease)) for r in report.funnel_rows],
+            [
+                (
+                    r.cut,
+                    0 if too_small(r.leads) else r.lead_to_lease or 0,
+                    percent(r.lead_to_lease, r.leads),
+                )
+                for r in report.funnel_rows
+            ],
         ),
         "priorities": paired_chart(
             "Priorities: leased vs lost",
             "Share of leased and of lost prospects for whom each topic mattered.",
-            [(r.label, r.leased_share or 0, r.lost_share or 0) for r in report.priorities[:8]],
+            _mix_bars(report.priorities),
             ("Leased", "Lost"),
         ),
         "objections": paired_chart(
             "Objections: leased vs lost",
             "Share of leased and of lost prospects who raised each objection on a tour.",
-            [(r.label, r.leased_share or 0, r.lost_share or 0) for r in report.objections[:8]],
+            _mix_bars(report.objections),
             ("Leased", "Lost"),
         ),
     }
@@ -119,6 +151,7 @@ def insights():
         definitions=DEFINITIONS,
         percent=percent,
         hours=hours,
+        too_small=too_small,
         csv_args={k: v for k, v in request.args.items() if k in form._fields and v},
     )
     return page, 200, NO_STORE
