@@ -13,23 +13,22 @@ from datetime import UTC, datetime
 # Development underneath the test settings, whatever the shell exports.
 os.environ["PORTAL_ENV"] = "development"
 
-import shutil
-import socket
-import subprocess
 import tempfile
-import threading
-import time
 
 import pytest
 import sqlalchemy as sa
-from redis import Redis
-from redis.exceptions import RedisError
 
 from portal import create_app
-from portal.extensions import db, limiter
+from portal.extensions import db
 
-# Fixtures shared by the staff tests (`heard`: the tour events a test published).
-pytest_plugins = ["tests.staff_helpers"]
+pytest_plugins = [
+    # Fixtures shared by the staff tests (`heard`: the tour events a test published).
+    "tests.staff_helpers",
+    # `smtp_server`, `redis_server`, `hung_redis`.
+    "tests.loopback_servers",
+    # `geo_region` (the demo city) and `city_regions` (the five city extracts).
+    "tests.imported_regions",
+]
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")
 # Tuesday 24 November 2026, 09:00 in Helsinki: a working morning far from any DST change.
@@ -213,162 +212,3 @@ class StaffAuth:
 @pytest.fixture
 def auth(client) -> StaffAuth:
     return StaffAuth(client)
-
-
-def free_port() -> int:
-    """A loopback TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class _Inbox:
-    """Messages received by the local SMTP server, parsed."""
-
-    def __init__(self):
-        self.messages: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
-        from email import message_from_bytes, policy
-
-        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp_server():
-    """A real SMTP server on loopback (aiosmtpd); `.inbox.messages` holds what arrived."""
-    from aiosmtpd.controller import Controller
-
-    inbox = _Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    controller.inbox = inbox
-    controller.config = {"MAIL_SMTP_HOST": "127.0.0.1", "MAIL_SMTP_PORT": port}
-    yield controller
-    controller.stop()
-
-
-@pytest.fixture(scope="session")
-def geo_prepared(tmp_path_factory):
-    """The demo extract read and its routing prepared once per session (seconds, not per test)."""
-    from portal.config import Config
-    from portal.geo.importer import prepare_region
-
-    return prepare_region(Config.DEMO_PBF, tmp_path_factory.mktemp("geo"), "helsinki")
-
-
-@pytest.fixture
-def geo_region(app, geo_prepared):
-    """The demo region's rows stored as `flask geo import` stores them (tables empty per test)."""
-    from portal.geo.importer import store_region
-
-    report = store_region("helsinki", geo_prepared)
-    db.session.commit()
-    return report.region
-
-
-class RedisServer:
-    """A redis-server of the test's own, on a free loopback port, that the test may stop."""
-
-    def __init__(self, binary: str, workdir):
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        args = ["--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-        args += ["--appendonly", "no", "--dir", str(workdir)]
-        self.process = subprocess.Popen(  # noqa: S603  (the redis-server binary, fixed arguments)
-            [binary, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-
-    def wait_until_up(self, timeout: float = 10) -> None:
-        client = Redis.from_url(self.url, socket_timeout=0.5)
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                client.ping()
-                client.close()
-                return
-            except RedisError:
-                if time.monotonic() > deadline or self.process.poll() is not None:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_server(tmp_path):
-    """A private Redis (skipped when redis-server is not installed); `.stop()` kills it."""
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(binary, tmp_path)
-    server.wait_until_up()
-    yield server
-    server.stop()
-    # The limiter is one object for every app of the process: forget this outage.
-    limiter._storage_dead = False
-
-
-@pytest.fixture
-def hung_redis():
-    """A Redis URL whose port accepts connections and never answers (a hung Redis)."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    listener.settimeout(0.1)
-    held: list[socket.socket] = []
-    stopped = threading.Event()
-
-    def accept():
-        while not stopped.is_set():
-            try:
-                held.append(listener.accept()[0])
-            except TimeoutError:
-                continue
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"redis://127.0.0.1:{listener.getsockname()[1]}/0"
-    stopped.set()
-    thread.join(timeout=5)
-    listener.close()
-    for conn in held:
-        conn.close()
-    limiter._storage_dead = False
-
-
-CITY_DATA = os.path.join(os.path.dirname(__file__), "data", "cities")
-CITY_EXTRACTS = {
-    "bristol": "whitelion_bristol_uk.osm.pbf",
-    "singapore": "bayfront_singapore.osm.pbf",
-    "paris": "paris_bss.osm.pbf",
-    "roma": "via_montebello_roma_italy.osm.pbf",
-    "amsterdam": "amsterdam.osm.pbf",
-}
-
-
-@pytest.fixture(scope="session")
-def cities_prepared(tmp_path_factory):
-    """The five city extracts (tests/data/cities) read and routed once per session."""
-    from portal.geo.importer import prepare_region
-
-    root = tmp_path_factory.mktemp("cities")
-    return {
-        name: prepare_region(os.path.join(CITY_DATA, file), root, name)
-        for name, file in CITY_EXTRACTS.items()
-    }
-
-
-@pytest.fixture
-def city_regions(app, cities_prepared):
-    """All five city regions stored side by side, as five `flask geo import` runs leave them."""
-    from portal.geo.importer import store_region
-
-    regions = {name: store_region(name, p).region for name, p in cities_prepared.items()}
-    db.session.commit()
-    return regions

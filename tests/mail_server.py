@@ -13,7 +13,7 @@ from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
 
-from tests.conftest import free_port
+from tests.loopback_servers import free_port
 
 
 class Mailbox:

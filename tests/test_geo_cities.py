@@ -16,7 +16,7 @@ from portal.geo.distance import haversine_m
 from portal.geo.geocoding import resolve_address
 from portal.geo.importer import tidy_address
 from portal.geo.settings import GeoSettings
-from tests.conftest import CITY_DATA, CITY_EXTRACTS
+from tests.imported_regions import CITY_DATA, CITY_EXTRACTS
 
 SETTINGS = GeoSettings()
 # (street, number, postcode, city, how the region prints it back)

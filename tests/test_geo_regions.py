@@ -152,7 +152,7 @@ def test_a_point_in_the_box_but_off_the_network_is_outside(l_shaped):
 
 def test_cli_imports_a_city_next_to_the_others(app, runner, tmp_path, geo_region):
     """`flask geo import` of a city extract adds a region, reading its country and city."""
-    from tests.conftest import CITY_DATA
+    from tests.imported_regions import CITY_DATA
 
     app.config["GEO_DATA_DIR"] = str(tmp_path / "geo")
     pbf = f"{CITY_DATA}/via_montebello_roma_italy.osm.pbf"

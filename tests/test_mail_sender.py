@@ -13,7 +13,7 @@ from portal.mail.smtp import SmtpTransport
 from portal.mail.suppression import is_suppressed, suppressed_addresses
 from portal.models import MailSuppression, OutboxEmail
 from portal.models.base import utcnow
-from tests.conftest import free_port
+from tests.loopback_servers import free_port
 from tests.mail_server import smtp_mailbox
 
 UNSUBSCRIBE = "https://portal.test/me/unsubscribe/tok"

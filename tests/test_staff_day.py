@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import Tour
 from portal.tours import events
 from portal.tours.agent_day import day_tours
-from portal.tours.booking import TourClosed
+from portal.tours.booking_errors import TourClosed
 from portal.tours.outcomes import check_in
 from tests.factories import gen_agent, gen_property, gen_staff
 from tests.staff_helpers import gen_tour, sign_in_staff

@@ -9,7 +9,7 @@ from portal.extensions import db
 from portal.models import AgentHours, PropertyAgent
 from portal.models.base import utcnow
 from portal.tours.assignment import reassign_tour
-from portal.tours.booking import BookingError, SlotTaken
+from portal.tours.booking_errors import BookingError, SlotTaken
 from tests.factories import gen_agent, gen_property, gen_staff, gen_tour_type
 from tests.staff_helpers import sign_in_staff
 from tests.tours_helpers import book_and_commit, local_slot

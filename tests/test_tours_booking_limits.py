@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Tour
 from portal.models.base import utcnow
-from tests.conftest import free_port
 from tests.factories import gen_agent, gen_tour_type, gen_unit
+from tests.loopback_servers import free_port
 from tests.tours_helpers import booking_data, emails, iso, local_slot, tours
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")

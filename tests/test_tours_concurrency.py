@@ -14,7 +14,8 @@ from portal.extensions import db
 from portal.models import SlotCapacity, SlotClaim, Tour, TourType
 from portal.models.base import utcnow
 from portal.tours.assignment import reassign_tour
-from portal.tours.booking import BookingError, Contact, SlotTaken, book_tour
+from portal.tours.booking import Contact, book_tour
+from portal.tours.booking_errors import BookingError, SlotTaken
 from portal.tours.tour_settings import TourSettings
 from portal.tours.transaction import commit_booking
 from tests.factories import gen_agent, gen_tour_type, gen_unit

@@ -3,8 +3,8 @@
 import pytest
 
 from portal.extensions import db
-from tests.conftest import free_port
 from tests.factories import gen_agent, gen_tour_type, gen_unit
+from tests.loopback_servers import free_port
 from tests.tours_helpers import booking_data, emails, local_slot, tours
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")

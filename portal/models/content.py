@@ -43,21 +43,30 @@ def subject_key(kind: str, subject_id: int) -> str:
     return f"{kind}:{subject_id}"
 
 
-class ContentRevision(db.Model):
+class _SubjectColumns:
+    """Whose content a draft or revision holds: the subject's kind, community and unit."""
+
+    subject_kind: Mapped[str] = mapped_column(sa.String(8))
+    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id", ondelete="CASCADE"))
+
+
+def _subject_kind_known() -> sa.CheckConstraint:
+    return sa.CheckConstraint(column_in("subject_kind", SUBJECT_KINDS), name="subject_kind_known")
+
+
+class ContentRevision(_SubjectColumns, db.Model):
     """One publish: who, when and the complete content snapshot (Markdown sources)."""
 
     __tablename__ = "content_revision"
     __table_args__ = (
         sa.UniqueConstraint("subject", "number"),
-        sa.CheckConstraint(column_in("subject_kind", SUBJECT_KINDS), name="subject_kind_known"),
+        _subject_kind_known(),
         sa.CheckConstraint("number >= 1", name="number_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(sa.String(24), index=True)
-    subject_kind: Mapped[str] = mapped_column(sa.String(8))
-    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
-    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id", ondelete="CASCADE"))
     number: Mapped[int]
     content: Mapped[dict] = mapped_column(sa.JSON)
     published_by_id: Mapped[int | None] = mapped_column(
@@ -73,7 +82,7 @@ class ContentRevision(db.Model):
     restored_from: Mapped["ContentRevision | None"] = relationship(remote_side=[id])
 
 
-class ContentDraft(db.Model):
+class ContentDraft(_SubjectColumns, db.Model):
     """The one draft of a subject, shared by everyone editing it.
 
     ``version`` goes up on every save; a save that names an older version (someone else
@@ -82,15 +91,12 @@ class ContentDraft(db.Model):
 
     __tablename__ = "content_draft"
     __table_args__ = (
-        sa.CheckConstraint(column_in("subject_kind", SUBJECT_KINDS), name="subject_kind_known"),
+        _subject_kind_known(),
         sa.CheckConstraint("version >= 1", name="version_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(sa.String(24), unique=True)
-    subject_kind: Mapped[str] = mapped_column(sa.String(8))
-    property_id: Mapped[int] = mapped_column(sa.ForeignKey("property.id", ondelete="CASCADE"))
-    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("unit.id", ondelete="CASCADE"))
     base_revision_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("content_revision.id", ondelete="SET NULL")
     )

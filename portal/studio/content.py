@@ -51,6 +51,16 @@ class Subject:
         return subject_key(self.kind, self.id)
 
     @property
+    def row_columns(self) -> dict:
+        """The columns that tie a draft or a revision to this subject."""
+        return {
+            "subject": self.key,
+            "subject_kind": self.kind,
+            "property_id": self.property.id,
+            "unit_id": self.unit.id if self.unit else None,
+        }
+
+    @property
     def label(self) -> str:
         if self.unit:
             return f"{self.property.name}, {self.unit.number} ({self.unit.title})"

@@ -110,10 +110,7 @@ def save_draft(
     head, draft = _check_current(subject, base_revision_id, draft_version)
     if draft is None:
         draft = ContentDraft(
-            subject=subject.key,
-            subject_kind=subject.kind,
-            property_id=subject.property.id,
-            unit_id=subject.unit.id if subject.unit else None,
+            **subject.row_columns,
             base_revision_id=head.id if head else None,
             content=content,
             version=1,
@@ -161,10 +158,7 @@ def publish(
     """
     head, draft = _check_current(subject, base_revision_id, draft_version)
     revision = ContentRevision(
-        subject=subject.key,
-        subject_kind=subject.kind,
-        property_id=subject.property.id,
-        unit_id=subject.unit.id if subject.unit else None,
+        **subject.row_columns,
         number=(head.number if head else 0) + 1,
         content=content,
         published_by_id=staff.id,

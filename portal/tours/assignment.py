@@ -14,7 +14,8 @@ from portal.models import PropertyAgent, SlotClaim, StaffUser, Tour
 from portal.prospects.tour_events import tour_completed
 from portal.tours import claims, notices
 from portal.tours.address_check import confirm_address
-from portal.tours.booking import BookingError, TourClosed, record_status
+from portal.tours.booking import record_status
+from portal.tours.booking_errors import BookingError, TourClosed
 from portal.tours.events import TourEvent, publish
 from portal.tours.free_slots import rules_for
 from portal.tours.slots import grid_cells, occupied

@@ -25,57 +25,21 @@ from portal.prospects.records import find_or_create_prospect
 from portal.prospects.tour_events import tour_answers_given, tour_booked
 from portal.tours import booking_limits, claims, notices, reminders, request_keys
 from portal.tours.address_check import owns_address
+from portal.tours.booking_errors import (
+    KEY_REUSED_MESSAGE,
+    TAKEN_MESSAGE,
+    BookingLimited,
+    IdempotencyKeyReused,
+    InvalidSlot,
+    SlotTaken,
+    TourClosed,
+)
 from portal.tours.booking_limits import BookingLimits
 from portal.tours.events import TourEvent, publish
 from portal.tours.free_slots import rules_for, slots_by_day
 from portal.tours.manage_links import new_token
 from portal.tours.slots import Slot, bookable, candidate_starts, nearest
 from portal.tours.tour_settings import TourSettings
-
-
-class BookingError(Exception):
-    """A booking request that cannot be carried out, with a message for the visitor."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-
-
-class InvalidSlot(BookingError):
-    """The time is not one we offer: past, off the grid, outside hours or the horizon."""
-
-
-class SlotTaken(BookingError):
-    """Someone else has the time; ``alternatives`` are the nearest free slots."""
-
-    def __init__(self, message: str, alternatives: list[Slot] | None = None):
-        super().__init__(message, "start")
-        self.alternatives = alternatives or []
-
-
-class TourClosed(BookingError):
-    """The tour can no longer be changed (cancelled, over, or expired)."""
-
-
-class BookingLimited(BookingError):
-    """Too many bookings from this client, address or listing; try in ``retry_after`` s."""
-
-    def __init__(self, message: str, retry_after: int):
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class IdempotencyKeyReused(BookingError):
-    """The idempotency key was already used for a different booking request."""
-
-
-KEY_REUSED_MESSAGE = (
-    "This request key was already used for a different booking. Send a new key for a new booking."
-)
-
-
-TAKEN_MESSAGE = "Sorry, this time was just taken. Please pick another one."
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from portal.extensions import db
 from portal.models import StaffUser, Tour
-from portal.tours.booking import TourClosed, record_status
+from portal.tours.booking import record_status
+from portal.tours.booking_errors import TourClosed
 from portal.tours.capture import CaptureConflict, check_state, flush_tour
 from portal.tours.events import TourEvent, publish
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.tours.booking import TAKEN_MESSAGE, BookingError, SlotTaken
+from portal.tours.booking_errors import TAKEN_MESSAGE, BookingError, SlotTaken
 
 log = logging.getLogger(__name__)
 ATTEMPTS = 3

@@ -14,7 +14,8 @@ import pytest
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
-from tests.conftest import free_port
+from tests.browser import axe
+from tests.loopback_servers import free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -73,13 +74,10 @@ def page(browser):
 # Other areas reuse these: request `screen` (parametrised over both sizes) or `audited`
 # (one size) and build page objects from tests/browser/pages/ (each audits on arrival).
 
-AXE_VERSION = "4.14.1"
-AXE_SOURCE = Path(__file__).parent / "vendor" / f"axe-{AXE_VERSION}.min.js"
 VIEWPORTS = {
     "desktop": {"width": 1280, "height": 900},
     "phone": {"width": 390, "height": 844},
 }
-FAILING_IMPACTS = {"serious", "critical"}
 # A shared 2-core CI machine can take seconds for a page with routing: wait longer than
 # Playwright's 5 s before calling an expectation failed.
 expect.set_options(timeout=15_000)
@@ -118,16 +116,8 @@ class ScreenAudit:
     def check(self, label: str = "") -> dict:
         page = self.page
         page.wait_for_load_state("load")
-        if not page.evaluate("typeof window.axe !== 'undefined'"):
-            # Evaluated over CDP, so the page's Content-Security-Policy does not apply.
-            page.evaluate(AXE_SOURCE.read_text(encoding="utf-8"))
-        results = page.evaluate(
-            "async () => { const r = await axe.run(document, {resultTypes: ['violations']});"
-            " return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
-            " nodes: v.nodes.slice(0, 3)"
-            ".map(n => n.target.join(' ') + ': ' + n.failureSummary)})); }"
-        )
-        bad = [v for v in results if v["impact"] in FAILING_IMPACTS]
+        results = axe.violations(page)
+        bad = [v for v in results if v["impact"] in axe.BLOCKING]
         layout = page.evaluate(_LAYOUT_CHECK)
         where = f"{label or page.url} at {self.size}"
         assert not bad, (

@@ -14,7 +14,7 @@ from pathlib import Path
 from werkzeug.serving import make_server
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
-from tests.conftest import free_port
+from tests.loopback_servers import free_port
 
 OUT = Path(__file__).resolve().parents[2] / "screenshots"
 

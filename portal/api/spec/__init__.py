@@ -8,6 +8,7 @@ from portal.api.spec import (
     common,
     geo,
     listings,
+    neighbourhood,
     staff_capture,
     staff_followups,
     staff_profile,
@@ -19,6 +20,7 @@ from portal.api.spec import (
 SECTIONS = [
     listings,
     geo,
+    neighbourhood,
     tours,
     staff_profile,
     staff_tours,

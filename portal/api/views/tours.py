@@ -20,14 +20,16 @@ from portal.models.base import utcnow
 from portal.prospects.current import current_prospect
 from portal.tours.booking import (
     Booker,
-    BookingError,
-    BookingLimited,
-    IdempotencyKeyReused,
-    SlotTaken,
     book_tour,
     cancel_tour,
     record_tour_answers,
     reschedule_tour,
+)
+from portal.tours.booking_errors import (
+    BookingError,
+    BookingLimited,
+    IdempotencyKeyReused,
+    SlotTaken,
 )
 from portal.tours.booking_limits import BookingLimits
 from portal.tours.forms import (

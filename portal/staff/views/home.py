@@ -20,7 +20,7 @@ from portal.models.base import utcnow
 from portal.staff.views import bp
 from portal.staff.visibility import sees_everything, sees_personal_data, visible_tours
 from portal.tours.agent_day import DAYS_AHEAD, day_tours, tour_counts
-from portal.tours.booking import TourClosed
+from portal.tours.booking_errors import TourClosed
 from portal.tours.outcomes import check_in
 
 

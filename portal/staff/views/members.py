@@ -19,10 +19,7 @@ from portal.tours.membership import (
 
 
 def _property_or_404(property_id: int) -> Property:
-    prop = db.session.get(Property, property_id)
-    if prop is None:
-        abort(404, description="No such community.")
-    return prop
+    return db.get_or_404(Property, property_id, description="No such community.")
 
 
 def _page(prop: Property, form: MemberForm | None = None, status: int = 200):

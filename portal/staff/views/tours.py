@@ -16,7 +16,8 @@ from portal.models.base import utcnow
 from portal.staff.views import bp
 from portal.tours.agenda import agents_by_property, tour_for_staff, tours_for_staff
 from portal.tours.assignment import confirm_request, reassign_tour, record_outcome
-from portal.tours.booking import BookingError, cancel_tour
+from portal.tours.booking import cancel_tour
+from portal.tours.booking_errors import BookingError
 from portal.tours.transaction import commit_booking
 
 

@@ -196,25 +196,18 @@ def edit(kind: str, subject_id: int):
         return _render_editor(subject, form, status=422, content=content)
     now = utcnow()
     try:
+        write = revisions.publish if action == "publish" else revisions.save_draft
+        written = write(
+            subject,
+            content,
+            base_revision_id=form.base_revision_id,
+            draft_version=form.draft_version_number,
+            staff=current_user,
+            now=now,
+        )
         if action == "publish":
-            revision = revisions.publish(
-                subject,
-                content,
-                base_revision_id=form.base_revision_id,
-                draft_version=form.draft_version_number,
-                staff=current_user,
-                now=now,
-            )
-            message = f"Published as revision {revision.number}: the public pages show it now."
+            message = f"Published as revision {written.number}: the public pages show it now."
         else:
-            revisions.save_draft(
-                subject,
-                content,
-                base_revision_id=form.base_revision_id,
-                draft_version=form.draft_version_number,
-                staff=current_user,
-                now=now,
-            )
             message = "Draft saved. Nothing changes on the public pages until you publish."
         db.session.commit()
     except revisions.Conflict as conflict:

@@ -23,10 +23,7 @@ from portal.studio.views import bp
 
 
 def _property_or_404(property_id: int) -> Property:
-    prop = db.session.get(Property, property_id)
-    if prop is None:
-        abort(404, description="No such community.")
-    return prop
+    return db.get_or_404(Property, property_id, description="No such community.")
 
 
 def _values(form: StepForm) -> plans.StepValues:
@@ -114,23 +111,30 @@ def _step_or_404(prop: Property, step_id: int) -> FollowupStep:
     return step
 
 
+def _save_step(prop: Property, form: StepForm, change, saved: str):
+    """Apply a valid step form through ``change`` and commit: the redirect back to the
+    plans, or None (nothing saved) when the form or the plan refuses the step."""
+    if not form.validate():
+        return None
+    try:
+        change(_values(form))
+    except plans.InvalidStep as exc:
+        db.session.rollback()
+        add_field_errors(form, exc)
+        return None
+    db.session.commit()
+    flash(saved, "success")
+    return redirect(url_for("studio.followup_plans", property_id=prop.id), 303)
+
+
 @bp.post("/followups/<int:property_id>/steps/<int:step_id>")
 def followup_step(property_id: int, step_id: int):
     """Save one step."""
     prop = _property_or_404(property_id)
     step = _step_or_404(prop, step_id)
     form = StepForm()
-    if form.validate():
-        try:
-            plans.update_step(step, _values(form))
-        except plans.InvalidStep as exc:
-            db.session.rollback()
-            add_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash("Step saved.", "success")
-            return redirect(url_for("studio.followup_plans", property_id=prop.id), 303)
-    return _plans_page(prop, 422, forms={step.id: form})
+    saved = _save_step(prop, form, lambda values: plans.update_step(step, values), "Step saved.")
+    return saved or _plans_page(prop, 422, forms={step.id: form})
 
 
 @bp.post("/followups/<int:property_id>/plans/<int:plan_id>/steps")
@@ -153,17 +157,8 @@ def followup_add_step(property_id: int, plan_id: int):
             flash("Last step removed.", "success")
         return redirect(url_for("studio.followup_plans", property_id=prop.id), 303)
     form = StepForm()
-    if form.validate():
-        try:
-            plans.add_step(plan, _values(form))
-        except plans.InvalidStep as exc:
-            db.session.rollback()
-            add_field_errors(form, exc)
-        else:
-            db.session.commit()
-            flash("Step added.", "success")
-            return redirect(url_for("studio.followup_plans", property_id=prop.id), 303)
-    return _plans_page(prop, 422, forms={f"new-{plan.id}": form})
+    added = _save_step(prop, form, lambda values: plans.add_step(plan, values), "Step added.")
+    return added or _plans_page(prop, 422, forms={f"new-{plan.id}": form})
 
 
 @bp.route("/followups/<int:property_id>/snippets/<topic>", methods=["GET", "POST"])

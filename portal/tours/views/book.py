@@ -15,14 +15,12 @@ from portal.htmx import render_page_or_partial
 from portal.listings.services import get_listing
 from portal.models.base import utcnow
 from portal.prospects.current import current_prospect
-from portal.tours.booking import (
-    Booker,
+from portal.tours.booking import Booker, book_tour, record_tour_answers
+from portal.tours.booking_errors import (
     BookingError,
     BookingLimited,
     IdempotencyKeyReused,
     SlotTaken,
-    book_tour,
-    record_tour_answers,
 )
 from portal.tours.booking_limits import BookingLimits
 from portal.tours.forms import BookingAnswersForm, BookingForm, contact_from

@@ -6,7 +6,8 @@ from portal.extensions import limiter
 from portal.forms import EmptyForm
 from portal.models.base import utcnow
 from portal.tours.assignment import confirm_from_link
-from portal.tours.booking import BookingError, SlotTaken, cancel_tour, reschedule_tour
+from portal.tours.booking import cancel_tour, reschedule_tour
+from portal.tours.booking_errors import BookingError, SlotTaken
 from portal.tours.calendar import tour_calendar
 from portal.tours.forms import RescheduleForm
 from portal.tours.free_slots import plan_days
