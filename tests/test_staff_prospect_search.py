@@ -8,8 +8,9 @@ from portal.models import Prospect
 from portal.models.base import utcnow
 from portal.models.prospect_search import FTS_TABLE, TRGM_INDEX
 from portal.prospects.my_data import erase_prospect
-from portal.prospects.staff_list import ProspectFilters, find_prospects, matches_text
-from tests.factories import gen_prospect, gen_staff
+from portal.prospects.staff_list import ProspectFilters, find_prospects, like_text
+from tests.factories import gen_agent, gen_property, gen_prospect, gen_staff
+from tests.staff_helpers import gen_tour
 
 PEOPLE = [
     ("Äkäslompolo Järvinen", "akas@example.com", "+358 40 123 4567"),
@@ -148,8 +149,19 @@ def test_postgresql_serves_the_search_from_the_trigram_index(people):
     """The LIKE the list runs is one the GIN index can answer (escape clause included)."""
     if db.engine.dialect.name != "postgresql":
         pytest.skip("the GIN index is PostgreSQL's; SQLite queries the FTS5 table itself")
-    stmt = sa.select(Prospect.id).where(matches_text("virtanen"))
+    stmt = sa.select(Prospect.id).where(like_text("virtanen"))
     sql = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
     db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
     plan = "\n".join(db.session.scalars(sa.text(f"EXPLAIN {sql}")))
     assert TRGM_INDEX in plan
+
+
+def test_an_agent_searches_only_the_prospects_they_see(app):
+    """The search keeps the visibility rule: another property's Virtanen stays hidden."""
+    mine, theirs = gen_property(), gen_property()
+    agent = gen_agent(mine)
+    seen, hidden = gen_prospect(name="Virtanen Mine"), gen_prospect(name="Virtanen Theirs")
+    gen_tour(mine, utcnow(), prospect=seen)
+    gen_tour(theirs, utcnow(), prospect=hidden)
+    db.session.commit()
+    assert _found(agent, "virtanen") == [seen.email]
