@@ -15,7 +15,13 @@ from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models import ACTIVE_STATUSES, Prospect, StaffUser, Tour
-from portal.models.prospect_search import FTS_TABLE, MIN_INDEXED_CHARS, fts_table
+from portal.models.prospect_search import (
+    FIELD_SEPARATOR,
+    FTS_TABLE,
+    MIN_INDEXED_CHARS,
+    POSTGRES_SEARCH_TEXT,
+    fts_table,
+)
 from portal.staff.visibility import visible_prospects
 
 LAST_CONTACT_CHOICES = {
@@ -95,15 +101,19 @@ def search_text(stmt: sa.Select, q: str) -> tuple[sa.Select, sa.ColumnElement[in
 
 def like_text(q: str) -> sa.ColumnElement[bool]:
     """``q`` as a lower-cased substring of the lower-cased name, email or phone (``%`` and
-    ``_`` in ``q`` are literal). PostgreSQL's GIN index serves it for three characters
-    or more; SQLite's ``unicode_lower`` is Python's (its own ``lower`` folds only ASCII).
+    ``_`` in ``q`` are literal). On PostgreSQL over the indexed joined text, which its GIN
+    index serves for three characters or more; SQLite's ``unicode_lower`` is Python's
+    (its own ``lower`` folds only ASCII).
     """
     literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    sqlite = db.session.get_bind().dialect.name == "sqlite"
-    lower = sa.func.unicode_lower if sqlite else sa.func.lower
+    pattern = f"%{literal}%"
+    if db.session.get_bind().dialect.name != "sqlite":
+        if FIELD_SEPARATOR in q:  # would match across two fields of the joined text
+            return sa.false()
+        return sa.literal_column(POSTGRES_SEARCH_TEXT).like(pattern, escape="\\")
     return sa.or_(
         *(
-            lower(column).like(f"%{literal}%", escape="\\")
+            sa.func.unicode_lower(column).like(pattern, escape="\\")
             for column in (Prospect.name, Prospect.email, Prospect.phone)
         )
     )
