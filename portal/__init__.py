@@ -50,7 +50,12 @@ def register_extensions(app: Flask) -> None:
     db.init_app(app)
     # Batch mode lets later migrations ALTER tables on SQLite too.
     migrate.init_app(
-        app, db, directory=str(PROJECT_DIR / "migrations"), render_as_batch=True, compare_type=True
+        app,
+        db,
+        directory=str(PROJECT_DIR / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        include_object=models.include_search_index,
     )
     csrf.init_app(app)
     compress.init_app(app)

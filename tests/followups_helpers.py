@@ -12,7 +12,7 @@ from portal.followups.rules import Caps
 from portal.followups.sms import DevOutboxSms
 from portal.geo.settings import GeoSettings
 from portal.models import FollowupMessage, Tour
-from portal.tours.assignment import record_outcome
+from portal.tours.outcomes import record_outcome
 from tests.factories import gen_internet, gen_property, gen_tour_type, gen_unit
 
 # Monday 23 November 2026, 14:00 in Helsinki.

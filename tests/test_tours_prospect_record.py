@@ -10,7 +10,7 @@ from portal.models import BrowsingSignal, ContactPreference, Prospect
 from portal.models.base import utcnow
 from portal.prospects.my_data import collect_my_data, erase_prospect
 from portal.prospects.priorities import current_priorities, record_priorities
-from portal.tours.assignment import record_outcome
+from portal.tours.outcomes import record_outcome
 from tests.factories import gen_agent, gen_prospect, gen_tour_type, gen_unit
 from tests.prospect_session import sign_in
 from tests.tours_helpers import (

@@ -94,7 +94,10 @@ def check_staff_session() -> None:
     if not isinstance(user_id, str) or not user_id.startswith("staff:"):
         return
     now = utcnow()
-    user = load_user(user_id)
+    # Through Flask-Login, which keeps the user for the request: a second load here
+    # was a second SELECT (the identity map holds objects only while referenced).
+    loaded = current_user._get_current_object()
+    user = loaded if isinstance(loaded, StaffUser) else None
     stored = session.get(STAFF_SESSION_KEY)
     problem = staff_session_problem(
         stored, user, now, SessionLimits.from_config(current_app.config)

@@ -29,9 +29,9 @@ from portal.models import (
 )
 from portal.prospects.priorities import record_priorities
 from portal.prospects.records import find_or_create_prospect
-from portal.tours.assignment import record_outcome
 from portal.tours.booking import record_status
 from portal.tours.manage_links import new_token
+from portal.tours.outcomes import record_outcome
 
 # trigger -> (plan name, [(content, topic_rank, delay_days, send_at, expires_after_days)])
 DEFAULT_PLANS: dict[str, tuple[str, list[tuple]]] = {

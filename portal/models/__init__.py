@@ -54,6 +54,7 @@ from portal.models.prospect import (
     ProspectNote,
     StageChange,
 )
+from portal.models.prospect_search import include_object as include_search_index
 from portal.models.staff import (
     STAFF_ROLES,
     AgentHours,
@@ -153,6 +154,7 @@ __all__ = [
     "Prospect",
     "ProspectNote",
     "StageChange",
+    "include_search_index",
     "StaffApiToken",
     "StaffUser",
     "Unit",

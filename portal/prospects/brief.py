@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import BrowsingSignal, Favourite, Prospect, Unit
+from portal.models import BrowsingSignal, Favourite, PriorityVersion, Prospect, Unit
 from portal.prospects.interests import InferredInterest, infer_interests
 from portal.prospects.priorities import IMPORTANCE_LEVELS, latest_version, stored_priorities
 from portal.prospects.signals import signals_of
@@ -48,14 +48,23 @@ class ProspectBrief:
     ranked: list[RankedPriority] = field(default_factory=list)
 
 
+_UNREAD = object()
+
+
 def prospect_brief(
-    prospect: Prospect, *, most_viewed: int = 5, signals: list[BrowsingSignal] | None = None
+    prospect: Prospect,
+    *,
+    most_viewed: int = 5,
+    signals: list[BrowsingSignal] | None = None,
+    version: PriorityVersion | None | object = _UNREAD,
 ) -> ProspectBrief:
     """The prospect's current priorities, inferred interests and most-looked-at listings.
 
     :param signals: the prospect's signals when the caller has read them already.
+    :param version: their latest priority version (or None) when the caller has read it.
     """
-    version = latest_version(prospect)
+    if version is _UNREAD:
+        version = latest_version(prospect)
     p = stored_priorities(version) if version else None
     signals = signals_of(prospect) if signals is None else signals
     looked = Counter()

@@ -15,6 +15,13 @@ from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.models import ACTIVE_STATUSES, Prospect, StaffUser, Tour
+from portal.models.prospect_search import (
+    FIELD_SEPARATOR,
+    FTS_TABLE,
+    MIN_INDEXED_CHARS,
+    POSTGRES_SEARCH_TEXT,
+    fts_table,
+)
 from portal.staff.visibility import visible_prospects
 
 LAST_CONTACT_CHOICES = {
@@ -70,18 +77,57 @@ def _upcoming(now: datetime) -> sa.Exists:
     )
 
 
-def filtered(staff: StaffUser, filters: ProspectFilters, now: datetime) -> sa.Select:
-    """The select over ``Prospect`` the filters and the viewer's visibility leave."""
-    stmt = visible_prospects(staff, sa.select(Prospect).where(Prospect.erased_at.is_(None)))
-    if filters.q:
-        pattern = f"%{filters.q.strip().lower()}%"
-        stmt = stmt.where(
-            sa.or_(
-                sa.func.lower(Prospect.name).like(pattern),
-                sa.func.lower(Prospect.email).like(pattern),
-                Prospect.phone.like(pattern),
-            )
+def search_text(stmt: sa.Select, q: str) -> tuple[sa.Select, sa.ColumnElement[int]]:
+    """Narrow ``stmt`` to prospects with ``q`` as a case-insensitive substring of their
+    name, email or phone; returns it with the column to order and page it by.
+
+    The same answer on both databases, from the trigram index where it can serve
+    (``portal.models.prospect_search``). On SQLite that is an FTS5 phrase query, which
+    folds case for every alphabet, joined by rowid (= the prospect id): ordered and
+    paged by the FTS rowid, FTS5 reads its matches newest first and stops when the
+    page is full, so a common term costs what a rare one does (listing every match
+    first made a quarter of 100,000 prospects 140 ms). A shorter ``q`` has no trigram:
+    ``like_text`` reads the prospects newest first until a page is full.
+    """
+    if len(q) >= MIN_INDEXED_CHARS and db.session.get_bind().dialect.name == "sqlite":
+        search = fts_table()
+        phrase = '"' + q.replace('"', '""') + '"'
+        matched = stmt.join(search, search.c.rowid == Prospect.id).where(
+            sa.literal_column(FTS_TABLE).match(phrase)
         )
+        return matched, search.c.rowid
+    return stmt.where(like_text(q)), Prospect.id
+
+
+def like_text(q: str) -> sa.ColumnElement[bool]:
+    """``q`` as a lower-cased substring of the lower-cased name, email or phone (``%`` and
+    ``_`` in ``q`` are literal). On PostgreSQL over the indexed joined text, which its GIN
+    index serves for three characters or more; SQLite's ``unicode_lower`` is Python's
+    (its own ``lower`` folds only ASCII).
+    """
+    literal = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{literal}%"
+    if db.session.get_bind().dialect.name != "sqlite":
+        if FIELD_SEPARATOR in q:  # would match across two fields of the joined text
+            return sa.false()
+        return sa.literal_column(POSTGRES_SEARCH_TEXT).like(pattern, escape="\\")
+    return sa.or_(
+        *(
+            sa.func.unicode_lower(column).like(pattern, escape="\\")
+            for column in (Prospect.name, Prospect.email, Prospect.phone)
+        )
+    )
+
+
+def filtered(
+    staff: StaffUser, filters: ProspectFilters, now: datetime
+) -> tuple[sa.Select, sa.ColumnElement[int]]:
+    """The select over ``Prospect`` the filters and the viewer's visibility leave, and
+    the column (the prospect id) to order and page it by."""
+    stmt = visible_prospects(staff, sa.select(Prospect).where(Prospect.erased_at.is_(None)))
+    key = Prospect.id
+    if filters.q.strip():
+        stmt, key = search_text(stmt, filters.q.strip())
     if filters.stage:
         stmt = stmt.where(Prospect.stage == filters.stage)
     if filters.property_id is not None:
@@ -91,12 +137,15 @@ def filtered(staff: StaffUser, filters: ProspectFilters, now: datetime) -> sa.Se
             .exists()
         )
     if filters.agent_id is not None:
+        # One id list from two index reads (ix_prospect_assigned_agent_id,
+        # ix_tour_agent_starts): an OR with a correlated EXISTS made SQLite probe the
+        # tours of every prospect (3 s over 100,000).
         stmt = stmt.where(
-            sa.or_(
-                Prospect.assigned_agent_id == filters.agent_id,
-                sa.select(Tour.id)
-                .where(Tour.prospect_id == Prospect.id, Tour.agent_id == filters.agent_id)
-                .exists(),
+            Prospect.id.in_(
+                sa.union(
+                    sa.select(Prospect.id).where(Prospect.assigned_agent_id == filters.agent_id),
+                    sa.select(Tour.prospect_id).where(Tour.agent_id == filters.agent_id),
+                )
             )
         )
     if filters.source:
@@ -113,7 +162,7 @@ def filtered(staff: StaffUser, filters: ProspectFilters, now: datetime) -> sa.Se
         stmt = stmt.where(_upcoming(now))
     elif filters.upcoming_tour is False:
         stmt = stmt.where(~_upcoming(now))
-    return stmt
+    return stmt, key
 
 
 def find_prospects(
@@ -129,10 +178,10 @@ def find_prospects(
     :param after: the last prospect id of the previous page (keyset), None for the first.
     """
     per_page = max(1, min(per_page, MAX_PER_PAGE))
-    stmt = filtered(staff, filters, now)
+    stmt, key = filtered(staff, filters, now)
     if after is not None:
-        stmt = stmt.where(Prospect.id < after)
-    prospects = list(db.session.scalars(stmt.order_by(Prospect.id.desc()).limit(per_page + 1)))
+        stmt = stmt.where(key < after)
+    prospects = list(db.session.scalars(stmt.order_by(key.desc()).limit(per_page + 1)))
     more = len(prospects) > per_page
     prospects = prospects[:per_page]
     tours = _next_tours([p.id for p in prospects], now)

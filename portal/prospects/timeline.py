@@ -210,13 +210,14 @@ def _messages(prospect: Prospect) -> list[TimelineEntry]:
     ]
 
 
-def _stages(prospect: Prospect, names: dict[int, str]) -> list[TimelineEntry]:
-    rows = db.session.scalars(
-        sa.select(StageChange)
-        .where(StageChange.prospect_id == prospect.id)
-        .order_by(StageChange.changed_at.desc())
-        .limit(PER_KIND)
+def _newest(model, at, prospect: Prospect):
+    """The prospect's newest ``PER_KIND`` rows of ``model`` (dated by ``at``)."""
+    return db.session.scalars(
+        sa.select(model).where(model.prospect_id == prospect.id).order_by(at.desc()).limit(PER_KIND)
     )
+
+
+def _stages(prospect: Prospect, names: dict[int, str]) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             change.changed_at,
@@ -226,17 +227,11 @@ def _stages(prospect: Prospect, names: dict[int, str]) -> list[TimelineEntry]:
             _actor(change.actor, names),
             {"from": change.from_stage, "to": change.to_stage},
         )
-        for change in rows
+        for change in _newest(StageChange, StageChange.changed_at, prospect)
     ]
 
 
 def _notes(prospect: Prospect, names: dict[int, str]) -> list[TimelineEntry]:
-    rows = db.session.scalars(
-        sa.select(ProspectNote)
-        .where(ProspectNote.prospect_id == prospect.id)
-        .order_by(ProspectNote.created_at.desc())
-        .limit(PER_KIND)
-    )
     return [
         TimelineEntry(
             note.created_at,
@@ -246,7 +241,7 @@ def _notes(prospect: Prospect, names: dict[int, str]) -> list[TimelineEntry]:
             names.get(note.staff_user_id),
             {"note_id": note.id},
         )
-        for note in rows
+        for note in _newest(ProspectNote, ProspectNote.created_at, prospect)
     ]
 
 

@@ -77,11 +77,6 @@ def tour_answers_given(tour: Tour) -> None:
     record_priorities(answers.to_json(), source="prospect", prospect=prospect)
 
 
-def tour_completed(tour: Tour, *, now: datetime) -> None:
-    """A tour that took place moves the prospect to "toured" (flushes)."""
-    advance_lifecycle(tour.prospect, "toured", now=now)
-
-
 def _adopt_contact_channel(prospect: Prospect, tour: Tour) -> None:
     # The channel picked at booking is the prospect's first stated preference; a
     # preference they already saved on their account is theirs and is kept. Until they

@@ -1,4 +1,6 @@
-"""Staff actions on tours: confirm a request, reassign the agent, record the outcome.
+"""Staff actions on tours: confirm a request, reassign the agent.
+
+Outcomes (completed, no-show) are ``portal.tours.outcomes``.
 
 Confirming and reassigning go through the same claim rows as booking, so neither
 can create an overlap: a request already holds its time, and a reassignment claims
@@ -11,12 +13,10 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.models import PropertyAgent, SlotClaim, StaffUser, Tour
-from portal.prospects.tour_events import tour_completed
 from portal.tours import claims, notices
 from portal.tours.address_check import confirm_address
 from portal.tours.booking import record_status
 from portal.tours.booking_errors import BookingError, TourClosed
-from portal.tours.events import TourEvent, publish
 from portal.tours.free_slots import rules_for
 from portal.tours.slots import grid_cells, occupied
 
@@ -102,17 +102,4 @@ def reassign_tour(tour: Tour, agent_id: int, *, now: datetime, actor: str) -> To
     previous = tour.agent_id
     tour.agent_id = agent_id
     record_status(tour, tour.status, actor, f"reassigned from agent {previous} to {agent_id}")
-    return tour
-
-
-def record_outcome(tour: Tour, outcome: str, *, now: datetime, actor: str) -> Tour:
-    """Mark a tour that has started as completed or as a no-show."""
-    if outcome not in ("completed", "no_show"):
-        raise BookingError("Unknown outcome.")
-    if tour.status not in ("confirmed", "rescheduled") or tour.starts_at > now:
-        raise TourClosed("Only a confirmed tour that has started can be marked.")
-    record_status(tour, outcome, actor)
-    if outcome == "completed":
-        tour_completed(tour, now=now)
-    publish(TourEvent(outcome, tour, now, actor=actor))
     return tour

@@ -28,7 +28,7 @@ from portal.prospects.fit.facts import ListingFacts, build_listing_facts, geo_fa
 from portal.prospects.fit.score import rank_by_fit
 from portal.prospects.interests import InferredInterest
 from portal.prospects.preferences import preferences_of
-from portal.prospects.priorities import current_priorities
+from portal.prospects.priorities import Priorities, latest_version, stored_priorities
 from portal.prospects.signals import signals_of
 from portal.prospects.topics import TOPICS
 from portal.tours.talking_points import TalkingPoint, rent_point, talking_point
@@ -243,14 +243,26 @@ def tour_brief(tour: Tour, settings: GeoSettings) -> TourBrief:
     prospect = tour.prospect
     prop = tour.property
     signals = signals_of(prospect)
-    priorities = prospect_brief(prospect, signals=signals)
+    version = latest_version(prospect)
+    priorities = prospect_brief(prospect, signals=signals, version=version)
     interests = priorities.interests
     destinations = prospect_destinations(prospect.id)
-    unit = (
-        db.session.scalar(sa.select(Unit).where(Unit.id == tour.unit_id).options(*DETAIL_LOADING))
-        if tour.unit_id
-        else None
-    )
+    # The toured home and the homes to show in one read: the toured one is usually
+    # among them, and each read of units costs three more (media, photos, internet).
+    units = db.session.scalars(
+        sa.select(Unit)
+        .where(
+            sa.or_(
+                sa.and_(Unit.property_id == prop.id, Unit.status.in_(UNITS_SHOWN_STATUSES)),
+                Unit.id == tour.unit_id,
+            )
+        )
+        .options(*DETAIL_LOADING)
+        .order_by(Unit.id)
+    ).unique()
+    units = list(units)
+    unit = next((u for u in units if u.id == tour.unit_id), None)
+    available = [u for u in units if u.property_id == prop.id and u.status in UNITS_SHOWN_STATUSES]
     if unit is not None:
         commutes = commutes_to_places([unit], destinations, settings).get(unit.id, [])
     elif destinations:
@@ -271,15 +283,10 @@ def tour_brief(tour: Tour, settings: GeoSettings) -> TourBrief:
         )
         for topic, importance in _topics_to_talk_about(priorities, interests)
     ]
-    available = db.session.scalars(
-        sa.select(Unit)
-        .where(Unit.property_id == prop.id, Unit.status.in_(UNITS_SHOWN_STATUSES))
-        .options(*DETAIL_LOADING)
-    ).unique()
     ranked = rank_by_fit(
         available,
         _one_building(geo_facts_of(destinations, settings)),
-        current_priorities(prospect),
+        stored_priorities(version) if version else Priorities(),
         interests,
     )
     return TourBrief(

@@ -217,6 +217,15 @@ def flush_tour(tour: Tour) -> None:
         ) from exc
 
 
+def complete_tour(tour: Tour, actor: str, now: datetime) -> None:
+    """The one way a tour becomes completed: its status and the prospect's "toured" stage
+    and last contact (the form and the outcome button both come here; no flush, no event:
+    each caller publishes its own, once)."""
+    record_status(tour, "completed", actor)
+    note_contact(tour.prospect, now)
+    advance_lifecycle(tour.prospect, "toured", now=now, actor=actor)
+
+
 def record_capture(
     tour: Tour, staff: StaffUser, data: dict, *, expected_version: int, now: datetime
 ) -> TourCapture:
@@ -248,10 +257,11 @@ def record_capture(
     row.notes = capture.notes
     row.updated_at = now
     if tour.status != "completed":
-        record_status(tour, "completed", actor)
+        complete_tour(tour, actor, now)
     tour.updated_at = now  # an UPDATE even when re-captured, so the version moves on
     flush_tour(tour)
     prospect = tour.prospect
+    note_contact(prospect, now)
     if capture.priorities is not None:
         record_priorities(
             capture.priorities,
@@ -260,8 +270,6 @@ def record_capture(
             staff_user_id=staff.id,
             now=now,
         )
-    note_contact(prospect, now)
-    advance_lifecycle(prospect, "toured", now=now, actor=actor)
     if capture.next_step == "apply":
         advance_lifecycle(prospect, "applied", now=now, actor=actor)
     elif capture.next_step == "lost":

@@ -1,6 +1,8 @@
-"""What happened at a tour, as the agent records it: check-in and no-show.
+"""What happened at a tour, as the agent records it: check-in, no-show, completed.
 
-The completion form is ``portal.tours.capture.record_capture``.
+The completion form is ``portal.tours.capture.record_capture``; a completion without
+it (the outcome buttons) is ``record_outcome``. Both complete a tour through
+``capture.complete_tour``.
 
 Each function changes the tour, publishes its ``TourEvent`` in the caller's
 transaction and only flushes; the view or API endpoint commits. ``Tour.version`` is
@@ -13,7 +15,7 @@ from portal.extensions import db
 from portal.models import StaffUser, Tour
 from portal.tours.booking import record_status
 from portal.tours.booking_errors import TourClosed
-from portal.tours.capture import CaptureConflict, check_state, flush_tour
+from portal.tours.capture import CaptureConflict, check_state, complete_tour, flush_tour
 from portal.tours.events import TourEvent, publish
 
 # An agent may check a visitor in from this long before the start until the end.
@@ -53,14 +55,51 @@ def mark_no_show(tour: Tour, staff: StaffUser, expected_version: int, now: datet
     :raises CaptureConflict: the tour is not a confirmed tour that has started, was
         checked in, or changed since ``expected_version``.
     """
+    return _no_show(tour, f"staff:{staff.id}", expected_version, now)
+
+
+def _no_show(tour: Tour, actor: str, expected_version: int, now: datetime) -> Tour:
     check_state(tour, expected_version, now, ("confirmed", "rescheduled"))
     if tour.checked_in_at is not None:
         raise CaptureConflict("This visitor was checked in; record the tour instead.", tour)
     if tour.starts_at > now:
         raise CaptureConflict("A tour can be marked as a no-show once it has started.", tour)
-    actor = f"staff:{staff.id}"
     record_status(tour, "no_show", actor)
     tour.updated_at = now
     flush_tour(tour)
     publish(TourEvent("no_show", tour, now, actor=actor))
     return tour
+
+
+def _completed(tour: Tour, actor: str, expected_version: int, now: datetime) -> Tour:
+    check_state(tour, expected_version, now, ("confirmed", "rescheduled"))
+    if tour.starts_at > now:
+        raise CaptureConflict("A tour can be marked completed once it has started.", tour)
+    complete_tour(tour, actor, now)
+    tour.updated_at = now
+    flush_tour(tour)
+    publish(TourEvent("completed", tour, now, actor=actor))
+    return tour
+
+
+def record_outcome(
+    tour: Tour, outcome: str, *, now: datetime, actor: str, expected_version: int | None = None
+) -> Tour:
+    """Mark a started tour "completed" (without the completion form) or "no_show".
+
+    The outcome buttons of ``/staff/tours`` and the demo come here; the capture page
+    and the API use ``mark_no_show`` and ``record_capture``. All go through the same
+    checks and ``complete_tour``, so a tour's outcome is published once: pressing
+    "completed" on a completed tour is a conflict, not a second event. (A completion
+    form recorded afterwards publishes its own ``captured``.)
+
+    :param expected_version: the ``Tour.version`` the page showed; None for the tour
+        as it is now (the buttons' page carries no version).
+    :raises CaptureConflict: the tour is not a confirmed tour that has started.
+    """
+    version = tour.version if expected_version is None else expected_version
+    if outcome == "no_show":
+        return _no_show(tour, actor, version, now)
+    if outcome == "completed":
+        return _completed(tour, actor, version, now)
+    raise ValueError(f"unknown outcome {outcome!r}")

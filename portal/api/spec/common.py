@@ -70,3 +70,40 @@ UNAUTHORISED = {
         "content": json_body("Error"),
     }
 }
+
+# Shapes the staff sections share.
+INSTANT = {"type": "string", "format": "date-time"}
+MAYBE_INSTANT = {"type": ["string", "null"], "format": "date-time"}
+DAY = {"type": "string", "format": "date"}
+ID_NAME = {
+    "type": "object",
+    "required": ["id", "name"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+}
+
+
+def obj(properties: dict, *, optional: tuple[str, ...] = ()) -> dict:
+    """An object schema requiring every property but the ``optional`` ones."""
+    return {
+        "type": "object",
+        "required": [k for k in properties if k not in optional],
+        "properties": properties,
+    }
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+BAD_TEXT = {
+    "400": {
+        "description": "The request's text is not valid (control characters, too long)",
+        "content": json_body("Error"),
+    }
+}
+TOUR_NOT_FOUND = {
+    "404": {
+        "description": "No such tour, or a tour of a property the token's user does not see",
+        "content": json_body("Error"),
+    }
+}

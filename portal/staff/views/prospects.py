@@ -66,10 +66,7 @@ def prospect_or_404(prospect_id: int) -> Prospect:
 
 
 def _page(prospect, *, note_form=None, assign_form=None, stage_form=None, status=200):
-    assign_form = assign_form or AssignForm(formdata=None)
-    assign_form.agent_id.choices = choices(
-        [("", "Nobody"), *((str(a.id), a.name) for a in assignable_agents(current_user))]
-    )
+    assign_form = assign_form or _assign_form(submitted=False)
     if assign_form.agent_id.data is None:
         assign_form.agent_id.data = str(prospect.assigned_agent_id or "")
     stage_form = stage_form or StageForm(formdata=None, stage=prospect.stage)
@@ -101,54 +98,65 @@ def prospect(prospect_id: int):
     return _page(prospect_or_404(prospect_id))
 
 
+def _assign_form(*, submitted: bool) -> AssignForm:
+    """The assignment form offering the agents the viewer may assign (or nobody)."""
+    form = AssignForm() if submitted else AssignForm(formdata=None)
+    form.agent_id.choices = choices(
+        [("", "Nobody"), *((str(a.id), a.name) for a in assignable_agents(current_user))]
+    )
+    return form
+
+
+def _submit(prospect_id: int, slot: str, form, action, done: str):
+    """One of the prospect page's forms: ``action(prospect, form)`` for valid input.
+
+    Invalid input, or a ``FieldErrors`` from the service, re-renders the page with
+    ``form`` in its ``slot`` (422) and stores nothing; else one commit and a 303 back.
+    ``action`` may return a message (a str) to flash instead of ``done``.
+    """
+    record = prospect_or_404(prospect_id)
+    if not form.validate():
+        return _page(record, **{slot: form}, status=422)
+    try:
+        message = action(record, form)
+    except FieldErrors as exc:
+        db.session.rollback()
+        add_field_errors(form, exc)
+        return _page(prospect_or_404(prospect_id), **{slot: form}, status=422)
+    db.session.commit()
+    flash(message if isinstance(message, str) else done, "success")
+    return redirect(url_for("staff.prospect", prospect_id=prospect_id), 303)
+
+
 @bp.post("/prospects/<int:prospect_id>/notes")
 @roles_required("agent")
 def add_prospect_note(prospect_id: int):
     """Add a note to the prospect's timeline."""
-    record = prospect_or_404(prospect_id)
-    form = NoteForm()
-    if not form.validate():
-        return _page(record, note_form=form, status=422)
-    try:
-        add_note(record, current_user, form.body.data, now=utcnow())
-    except FieldErrors as exc:
-        db.session.rollback()
-        add_field_errors(form, exc)
-        return _page(prospect_or_404(prospect_id), note_form=form, status=422)
-    db.session.commit()
-    flash("Note added.", "success")
-    return redirect(url_for("staff.prospect", prospect_id=prospect_id), 303)
+    return _submit(
+        prospect_id,
+        "note_form",
+        NoteForm(),
+        lambda record, form: add_note(record, current_user, form.body.data, now=utcnow()),
+        "Note added.",
+    )
 
 
 @bp.post("/prospects/<int:prospect_id>/assign")
 @roles_required("agent")
 def assign_prospect(prospect_id: int):
     """Give the prospect to an agent (or to nobody)."""
-    record = prospect_or_404(prospect_id)
-    form = AssignForm()
-    form.agent_id.choices = choices(
-        [("", "Nobody"), *((str(a.id), a.name) for a in assignable_agents(current_user))]
+    return _submit(
+        prospect_id,
+        "assign_form",
+        _assign_form(submitted=True),
+        lambda record, form: assign_agent(
+            record, current_user, parse_db_id(form.agent_id.data or "")
+        ),
+        "Assignment saved.",
     )
-    if not form.validate():
-        return _page(record, assign_form=form, status=422)
-    try:
-        assign_agent(record, current_user, parse_db_id(form.agent_id.data or ""))
-    except FieldErrors as exc:
-        add_field_errors(form, exc)
-        return _page(record, assign_form=form, status=422)
-    db.session.commit()
-    flash("Assignment saved.", "success")
-    return redirect(url_for("staff.prospect", prospect_id=prospect_id), 303)
 
 
-@bp.post("/prospects/<int:prospect_id>/stage")
-@roles_required("agent")
-def change_stage(prospect_id: int):
-    """Set the lead stage by hand, as the lead definition shown beside it says."""
-    record = prospect_or_404(prospect_id)
-    form = StageForm()
-    if not form.validate():
-        return _page(record, stage_form=form, status=422)
+def _set_stage(record: Prospect, form: StageForm) -> str:
     try:
         moved = lifecycle.set_stage(
             record,
@@ -157,9 +165,13 @@ def change_stage(prospect_id: int):
             actor=f"staff:{current_user.id}",
             now=utcnow(),
         )
-    except ValueError as exc:
-        form.stage.errors = [*form.stage.errors, str(exc).capitalize() + "."]
-        return _page(record, stage_form=form, status=422)
-    db.session.commit()
-    flash("Stage changed." if moved else "The prospect is already at that stage.", "success")
-    return redirect(url_for("staff.prospect", prospect_id=prospect_id), 303)
+    except ValueError as exc:  # a move the lead definition does not allow
+        raise FieldErrors({"stage": str(exc)}) from exc
+    return "Stage changed." if moved else "The prospect is already at that stage."
+
+
+@bp.post("/prospects/<int:prospect_id>/stage")
+@roles_required("agent")
+def change_stage(prospect_id: int):
+    """Set the lead stage by hand, as the lead definition shown beside it says."""
+    return _submit(prospect_id, "stage_form", StageForm(), _set_stage, "Stage changed.")

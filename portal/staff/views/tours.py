@@ -15,9 +15,11 @@ from portal.models import Property
 from portal.models.base import utcnow
 from portal.staff.views import bp
 from portal.tours.agenda import agents_by_property, tour_for_staff, tours_for_staff
-from portal.tours.assignment import confirm_request, reassign_tour, record_outcome
+from portal.tours.assignment import confirm_request, reassign_tour
 from portal.tours.booking import cancel_tour
 from portal.tours.booking_errors import BookingError
+from portal.tours.capture import CaptureConflict
+from portal.tours.outcomes import record_outcome
 from portal.tours.transaction import commit_booking
 
 
@@ -48,6 +50,9 @@ def _act(tour_id: int, action, done: str):
     try:
         commit_booking(lambda: action(tour))
     except BookingError as exc:
+        flash(exc.message, "error")
+    except CaptureConflict as exc:  # an outcome on a tour that cannot take it
+        db.session.rollback()
         flash(exc.message, "error")
     else:
         flash(done, "success")
