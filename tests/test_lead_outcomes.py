@@ -10,8 +10,8 @@ from portal.models import LeadOutcome, LeadTopic, OutboxEmail, Tour, TourCapture
 from portal.prospects.lifecycle import set_stage
 from portal.prospects.priorities import record_priorities
 from portal.studio.lead_outcomes import compute
-from portal.tours.assignment import record_outcome
 from portal.tours.booking import record_status
+from portal.tours.outcomes import record_outcome
 from tests.insights_data import NOW, build_world
 
 H = timedelta(hours=1)
