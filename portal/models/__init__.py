@@ -2,6 +2,7 @@
 
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
+from portal.models.catalogue import CatalogueVersion
 from portal.models.content import ContentDraft, ContentRevision, MediaAsset
 from portal.models.followup import (
     FOLLOWUP_TRIGGERS,
@@ -80,6 +81,7 @@ from portal.models.tour import (
 from portal.models.unit import ORIENTATIONS, UNIT_STATUSES, Unit
 
 __all__ = [
+    "CatalogueVersion",
     "FOLLOWUP_TRIGGERS",
     "MESSAGE_STATUSES",
     "SEND_MODES",
