@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from portal.geo.map_layers import map_layers
@@ -5,25 +7,23 @@ from portal.geo.regions import region_covering
 from portal.htmx import render_page_or_partial
 from portal.listings.cards import card_search, page_of_cards
 from portal.listings.catalogue_version import catalogue_version
+from portal.listings.detail_view import listing_view
 from portal.listings.filter_markup import filter_form_markup
 from portal.listings.forms import ListingFilterForm
-from portal.listings.neighbourhoods import neighbourhood_facts
 from portal.listings.services import (
     all_listings,
     commutes_from_homes,
-    commutes_to_places,
     find_listings,
     get_listing,
 )
 from portal.prospects.current import (
     current_destinations,
     current_fit_context,
-    listing_panel_context,
+    listing_panel_context_of,
 )
 from portal.prospects.fit.context import rank_listing_page
+from portal.prospects.fit.facts import commute_facts
 from portal.settings import geo_settings
-from portal.studio.listing_content import published_content
-from portal.studio.structured_data import listing_json_ld
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
@@ -85,21 +85,18 @@ def index():
 
 @bp.get("/<int:unit_id>")
 def detail(unit_id: int):
-    unit = get_listing(unit_id)
-    if unit is None:
+    view = listing_view(unit_id, catalogue_version())
+    if view is None:
         abort(404, description="That listing does not exist or is no longer available.")
     settings = geo_settings()
-    content = published_content(unit)
+    destinations = current_destinations()
+    facts = replace(view.facts, **commute_facts(view.home, destinations, settings))
     return render_template(
         "listings/detail.html",
-        unit=unit,
-        property=unit.property,
-        content=content,
-        json_ld=listing_json_ld(unit, content),
-        neighbourhood=neighbourhood_facts(unit.property, settings),
-        commutes=commutes_to_places([unit], current_destinations(), settings).get(unit.id, []),
-        tile_url=current_app.config.get("MAP_TILE_URL"),
-        **listing_panel_context(unit),
+        view=view,
+        unit=view,
+        commutes=commutes_from_homes({view.id: view.home}, destinations, settings).get(view.id, []),
+        **listing_panel_context_of(view.id, lambda context: context.fit_of_facts(facts)),
     )
 
 
