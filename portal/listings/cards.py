@@ -29,11 +29,15 @@ class ListingCard:
     home: tuple[float, float]  # the building's (lat, lon), for commutes
     head: Markup
     first_head: Markup  # the same, for the page's first card (its photo loads first)
+    # The whole card for a visitor with no fit or commute to show (most of them).
+    plain: Markup = Markup("")
+    first_plain: Markup = Markup("")
 
 
 def card_of(unit: Unit) -> ListingCard:
     head = get_template_attribute("_macros.html", "listing_card_head")
-    return ListingCard(
+    whole = get_template_attribute("_macros.html", "listing_card")
+    card = ListingCard(
         id=unit.id,
         status=unit.status,
         home=(unit.property.lat, unit.property.lon),
@@ -41,6 +45,7 @@ def card_of(unit: Unit) -> ListingCard:
         head=head(unit, first=False),
         first_head=head(unit, first=True),
     )
+    return replace(card, plain=whole(card), first_plain=whole(card, first=True))
 
 
 def cards_for(unit_ids: Iterable[int], version: int) -> list[ListingCard]:
