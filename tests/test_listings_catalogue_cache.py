@@ -238,3 +238,10 @@ def test_the_cache_keeps_at_most_its_bound_dropping_the_least_used():
     cache.peek(1, "a")
     cache.put(1, "c", "c")
     assert (cache.peek(1, "a"), cache.peek(1, "b"), cache.peek(1, "c")) == ("a", None, "c")
+
+
+def test_the_api_search_loads_its_units_with_the_page(client, queries, listed):
+    """The JSON search keeps no cards: count, then the units with their photos and internet."""
+    queries.clear()
+    assert client.get("/api/v1/listings").status_code == 200
+    assert len(queries) == 4

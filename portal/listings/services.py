@@ -147,26 +147,27 @@ def search_listings(
     :param load: what the page holds for the found unit ids, in their order (default:
         the units with what cards show).
     """
-    load = load or load_units
     if filters.uses_commute:
-        return _search_by_commute(filters, page, per_page, geo or GeoSettings(), load)
+        return _search_by_commute(filters, page, per_page, geo or GeoSettings(), load or load_units)
     base = _filtered(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
-    stmt = (
-        base.with_only_columns(Unit.id, Property.lat, Property.lon)
-        .join(Property, Property.id == Unit.property_id)
-        .order_by(Unit.rent_eur, Unit.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    rows = db.session.execute(stmt).all()
+    ordered = base.order_by(Unit.rent_eur, Unit.id).limit(per_page).offset((page - 1) * per_page)
+    if load is None:  # the units, in one query with what cards show
+        units = list(db.session.scalars(ordered.options(*CARD_LOADING)).unique())
+        homes = {u.id: (u.property.lat, u.property.lon) for u in units}
+    else:  # only the ids and where they are: ``load`` makes the rest
+        located = ordered.with_only_columns(Unit.id, Property.lat, Property.lon).join(
+            Property, Property.id == Unit.property_id
+        )
+        homes = {r.id: (r.lat, r.lon) for r in db.session.execute(located)}
     commutes = {}
-    if filters.commute_to is not None and rows:
+    if filters.commute_to is not None and homes:
         # A destination without a commute filter or sort still shows its minutes.
-        homes = [(r.lat, r.lon) for r in rows]
-        results = commute_batch(homes, filters.commute_to, filters.mode, geo or GeoSettings())
-        commutes = {r.id: result for r, result in zip(rows, results, strict=True)}
-    items = load([r.id for r in rows])
+        found = commute_batch(
+            list(homes.values()), filters.commute_to, filters.mode, geo or GeoSettings()
+        )
+        commutes = dict(zip(homes, found, strict=True))
+    items = units if load is None else load(list(homes))
     return ListingPage(items=items, total=total, page=page, per_page=per_page, commutes=commutes)
 
 
