@@ -77,7 +77,7 @@ def _bump(connection: sa.Connection) -> None:
 def _after_flush(session: Session, flush_context) -> None:
     changed = (*session.new, *session.deleted)
     if any(isinstance(obj, CATALOGUE_MODELS) for obj in changed) or any(
-        # A collection appended to (a tour added to unit.tours) changes no row of it.
+        # Dirty only through a collection (a child added): that child is counted above.
         isinstance(obj, CATALOGUE_MODELS) and session.is_modified(obj, include_collections=False)
         for obj in session.dirty
     ):
