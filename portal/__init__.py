@@ -40,6 +40,7 @@ def register_extensions(app: Flask) -> None:
     from portal.extensions import compress, csrf, db, limiter, login_manager, migrate
     from portal.followups.enrolment import register as register_followups
     from portal.input_limits import register as register_input_limits
+    from portal.listings.catalogue_version import register as register_catalogue_version
     from portal.listings.neighbourhoods import register as register_neighbourhood_precompute
     from portal.mail.delivery import register as register_outbox_delivery
     from portal.sqlite import register_sqlite_pragmas
@@ -66,6 +67,7 @@ def register_extensions(app: Flask) -> None:
     staff_session.register(app)
     register_outbox_delivery(app)
     register_neighbourhood_precompute(app)
+    register_catalogue_version(app)
     register_followups(app)
     register_sqlite_pragmas()
     register_sqlite_functions()

@@ -5,8 +5,10 @@ import logging
 from flask import Blueprint, current_app, jsonify, render_template
 
 from portal.health import health_report
+from portal.listings.cards import card_search
+from portal.listings.catalogue_version import catalogue_cache, catalogue_version
 from portal.listings.forms import ListingFilterForm
-from portal.listings.services import ListingFilters, count_communities, search_listings
+from portal.listings.services import ListingFilters, count_communities
 
 log = logging.getLogger(__name__)
 bp = Blueprint("home", __name__)
@@ -15,8 +17,9 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 def index():
     """Counts of communities and homes, three featured listings and the search form."""
-    communities, units = count_communities()
-    featured = search_listings(ListingFilters(), page=1, per_page=3).items
+    version = catalogue_version()
+    communities, units = catalogue_cache().get(version, "counts", count_communities)
+    featured = card_search(version)(ListingFilters(), page=1, per_page=3).items
     return render_template(
         "home/index.html",
         communities=communities,

@@ -9,6 +9,7 @@ computes nothing).
 """
 
 import logging
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import Flask, current_app, has_app_context
@@ -17,11 +18,11 @@ from sqlalchemy.orm import Session
 
 from portal.extensions import db
 from portal.geo.neighbourhood import compute_neighbourhood
-from portal.geo.neighbourhood_store import fresh_summary, refresh_neighbourhoods
+from portal.geo.neighbourhood_store import is_stale, refresh_neighbourhoods
 from portal.geo.regions import region_covering
 from portal.geo.settings import GeoSettings
 from portal.jobs import run_later
-from portal.models import Property
+from portal.models import NeighbourhoodSummary, Property
 from portal.settings import geo_settings
 
 log = logging.getLogger(__name__)
@@ -31,14 +32,30 @@ _PENDING = "neighbourhood_pending"
 
 def neighbourhood_facts(prop: Property, settings: GeoSettings) -> dict | None:
     """The property's neighbourhood facts; None when no imported region covers it."""
-    summary = fresh_summary(prop)
-    if summary is not None:
-        return summary.facts
+    return page_neighbourhood(prop, settings).facts
+
+
+@dataclass(frozen=True)
+class PageNeighbourhood:
+    facts: dict | None  # what the page shows; None when no imported region covers it
+    stored: NeighbourhoodSummary | None  # the stored summary, current or not (the fit reads it)
+    current: bool  # False when the facts were computed for this answer only
+
+
+def page_neighbourhood(prop: Property, settings: GeoSettings) -> PageNeighbourhood:
+    """What a listing page needs of the neighbourhood: one summary and one region read."""
+    summary = db.session.scalar(
+        sa.select(NeighbourhoodSummary).where(NeighbourhoodSummary.property_id == prop.id)
+    )
     region = region_covering(prop.lat, prop.lon)
+    if not is_stale(summary, prop, region):
+        return PageNeighbourhood(summary.facts, summary, current=True)
     if region is None:
-        return None
+        return PageNeighbourhood(None, summary, current=True)
     _schedule([prop.id])
-    return compute_neighbourhood(prop.lat, prop.lon, region, settings)
+    return PageNeighbourhood(
+        compute_neighbourhood(prop.lat, prop.lon, region, settings), summary, current=False
+    )
 
 
 def refresh_job(property_ids: list[int]) -> int:

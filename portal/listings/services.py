@@ -5,6 +5,7 @@ commute address (if any), then filter, rank by commute or rent, and page. The
 commute minutes come from ``portal.geo.commute``, the one source of them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -92,12 +93,15 @@ def find_listings(
     geo: GeoSettings,
     place: Destination | None = None,
     place_mode: bool = False,
+    search: Callable[..., ListingPage] | None = None,
 ) -> tuple[ListingPage | None, GeocodeOutcome | None]:
     """Resolve ``commute_to`` (an address, may be empty), then search.
 
     :param place: a saved place to commute to when no address is given (a commute
         sort or limit then ranks by the minutes to it).
     :param place_mode: travel by the place's own mode (the visitor chose none).
+    :param search: ``search_listings`` or one with its signature (the page's, answering
+        with cards it keeps).
     :returns: the page and the geocoding outcome; ``(None, outcome)`` when the
         address does not resolve (the outcome says why, with candidates).
     """
@@ -110,18 +114,24 @@ def find_listings(
     elif place is not None and (filters.sort == "commute" or filters.max_minutes):
         mode = place.mode if place_mode else filters.mode
         filters = replace(filters, commute_to=place.point, mode=mode)
-    return search_listings(filters, page, per_page, geo), outcome
+    return (search or search_listings)(filters, page, per_page, geo), outcome
 
 
 def commutes_to_places(
     units: list[Unit], places: list[Destination], geo: GeoSettings
 ) -> dict[int, list[DestinationCommute]]:
     """Minutes from each unit's building to each of someone's places, by every mode."""
-    if not places or not units:
+    return commutes_from_homes({u.id: (u.property.lat, u.property.lon) for u in units}, places, geo)
+
+
+def commutes_from_homes(
+    homes: dict[int, tuple[float, float]], places: list[Destination], geo: GeoSettings
+) -> dict[int, list[DestinationCommute]]:
+    """The same by unit id from each unit's (lat, lon): for cards, which hold no rows."""
+    if not places or not homes:
         return {}
-    homes = [(u.property.lat, u.property.lon) for u in units]
-    table = commutes_for_homes(homes, places, geo)
-    return {u.id: table[(u.property.lat, u.property.lon)] for u in units}
+    table = commutes_for_homes(list(homes.values()), places, geo)
+    return {unit_id: table[home] for unit_id, home in homes.items()}
 
 
 def search_listings(
@@ -129,29 +139,45 @@ def search_listings(
     page: int = 1,
     per_page: int = 12,
     geo: GeoSettings | None = None,
+    load: Callable[[list[int]], list] | None = None,
 ) -> ListingPage:
     """Listed units matching ``filters``, cheapest first (or quickest commute), one page at a time.
 
     :param geo: needed when ``filters`` filter or sort by commute.
+    :param load: what the page holds for the found unit ids, in their order (default:
+        the units with what cards show).
     """
     if filters.uses_commute:
-        return _search_by_commute(filters, page, per_page, geo or GeoSettings())
+        return _search_by_commute(filters, page, per_page, geo or GeoSettings(), load or load_units)
     base = _filtered(filters)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery())) or 0
-    stmt = (
-        base.options(*CARD_LOADING)
-        .order_by(Unit.rent_eur, Unit.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    items = list(db.session.scalars(stmt).unique())
+    ordered = base.order_by(Unit.rent_eur, Unit.id).limit(per_page).offset((page - 1) * per_page)
+    if load is None:  # the units, in one query with what cards show
+        units = list(db.session.scalars(ordered.options(*CARD_LOADING)).unique())
+        homes = {u.id: (u.property.lat, u.property.lon) for u in units}
+    else:  # only the ids and where they are: ``load`` makes the rest
+        located = ordered.with_only_columns(Unit.id, Property.lat, Property.lon).join(
+            Property, Property.id == Unit.property_id
+        )
+        homes = {r.id: (r.lat, r.lon) for r in db.session.execute(located)}
     commutes = {}
-    if filters.commute_to is not None and items:
+    if filters.commute_to is not None and homes:
         # A destination without a commute filter or sort still shows its minutes.
-        homes = [(u.property.lat, u.property.lon) for u in items]
-        results = commute_batch(homes, filters.commute_to, filters.mode, geo or GeoSettings())
-        commutes = {u.id: r for u, r in zip(items, results, strict=True)}
+        found = commute_batch(
+            list(homes.values()), filters.commute_to, filters.mode, geo or GeoSettings()
+        )
+        commutes = dict(zip(homes, found, strict=True))
+    items = units if load is None else load(list(homes))
     return ListingPage(items=items, total=total, page=page, per_page=per_page, commutes=commutes)
+
+
+def load_units(unit_ids: list[int]) -> list[Unit]:
+    """These units in this order, with what cards show (one query and two for the lists)."""
+    if not unit_ids:
+        return []
+    stmt = sa.select(Unit).where(Unit.id.in_(unit_ids)).options(*CARD_LOADING)
+    loaded = {u.id: u for u in db.session.scalars(stmt).unique()}
+    return [loaded[i] for i in unit_ids]
 
 
 # A commute search ranks the buildings of the next pages too: one routing call of a few
@@ -161,7 +187,7 @@ LOOKAHEAD_PAGES = 1
 
 
 def _search_by_commute(
-    filters: ListingFilters, page: int, per_page: int, geo: GeoSettings
+    filters: ListingFilters, page: int, per_page: int, geo: GeoSettings, load: Callable
 ) -> ListingPage:
     """Commute times come from the routing engine, so buildings are ranked in Python.
 
@@ -208,15 +234,8 @@ def _search_by_commute(
             Unit.rent_eur, Unit.id
         )
         chosen = [tuple(r) for r in db.session.execute(page_rows.limit(per_page).offset(offset))]
-    ids = [unit_id for unit_id, _ in chosen]
-    loaded = {
-        u.id: u
-        for u in db.session.scalars(
-            sa.select(Unit).where(Unit.id.in_(ids)).options(*CARD_LOADING)
-        ).unique()
-    }
     return ListingPage(
-        items=[loaded[i] for i in ids],
+        items=load([unit_id for unit_id, _ in chosen]),
         total=ranking.total,
         page=page,
         per_page=per_page,

@@ -1,26 +1,36 @@
+from dataclasses import replace
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from portal.geo.map_layers import map_layers
 from portal.geo.regions import region_covering
 from portal.htmx import render_page_or_partial
+from portal.listings.cards import card_search, page_of_cards
+from portal.listings.catalogue_version import catalogue_version
+from portal.listings.detail_view import listing_view
+from portal.listings.filter_markup import filter_form_markup
 from portal.listings.forms import ListingFilterForm
-from portal.listings.neighbourhoods import neighbourhood_facts
-from portal.listings.services import all_listings, commutes_to_places, find_listings, get_listing
+from portal.listings.services import (
+    all_listings,
+    commutes_from_homes,
+    find_listings,
+    get_listing,
+)
 from portal.prospects.current import (
     current_destinations,
     current_fit_context,
-    listing_panel_context,
+    listing_panel_context_of,
 )
 from portal.prospects.fit.context import rank_listing_page
+from portal.prospects.fit.facts import commute_facts
 from portal.settings import geo_settings
-from portal.studio.listing_content import published_content
-from portal.studio.structured_data import listing_json_ld
 
 bp = Blueprint("listings", __name__, url_prefix="/listings")
 
 
 @bp.get("/")
 def index():
+    version = catalogue_version()
     destinations = current_destinations()
     form = ListingFilterForm(request.args, saved_places=[d.label for d in destinations])
     fits, fit_context = {}, None
@@ -30,9 +40,10 @@ def index():
     if form.validate():
         if form.sort.data == "fit":
             fit_context = current_fit_context()
-            results, fits = rank_listing_page(
+            ranked, fits = rank_listing_page(
                 all_listings(form.to_filters()), fit_context, form.page_number, per_page
             )
+            results = page_of_cards(ranked, version)
             status = 200
         else:
             if form.place_index is not None:
@@ -45,6 +56,7 @@ def index():
                 geo_settings(),
                 place=place,
                 place_mode=not form.mode_chosen,
+                search=card_search(version),
             )
             status = 200
             if results is None:
@@ -55,11 +67,16 @@ def index():
         "listings/index.html",
         "listings/_results.html",
         form=form,
+        filter_form=lambda: filter_form_markup(form, destinations, version),
         results=results,
         query=query,
         fits=fits,
         fit_context=fit_context,
-        commutes=commutes_to_places(results.items, destinations, geo_settings()) if results else {},
+        commutes=commutes_from_homes(
+            {card.id: card.home for card in results.items}, destinations, geo_settings()
+        )
+        if results
+        else {},
         destinations=destinations,
         commute_label=form.commute_to.data or (place.label if place else None),
     )
@@ -68,21 +85,18 @@ def index():
 
 @bp.get("/<int:unit_id>")
 def detail(unit_id: int):
-    unit = get_listing(unit_id)
-    if unit is None:
+    view = listing_view(unit_id, catalogue_version())
+    if view is None:
         abort(404, description="That listing does not exist or is no longer available.")
     settings = geo_settings()
-    content = published_content(unit)
+    destinations = current_destinations()
+    facts = replace(view.facts, **commute_facts(view.home, destinations, settings))
     return render_template(
         "listings/detail.html",
-        unit=unit,
-        property=unit.property,
-        content=content,
-        json_ld=listing_json_ld(unit, content),
-        neighbourhood=neighbourhood_facts(unit.property, settings),
-        commutes=commutes_to_places([unit], current_destinations(), settings).get(unit.id, []),
-        tile_url=current_app.config.get("MAP_TILE_URL"),
-        **listing_panel_context(unit),
+        view=view,
+        unit=view,
+        commutes=commutes_from_homes({view.id: view.home}, destinations, settings).get(view.id, []),
+        **listing_panel_context_of(view.id, lambda context: context.fit_of_facts(facts)),
     )
 
 

@@ -2,6 +2,7 @@
 
 from portal.geo.modes import COMMUTE_MODES
 from portal.models.capture import NEXT_STEPS, OBJECTIONS, TourCapture
+from portal.models.catalogue import CatalogueVersion
 from portal.models.content import ContentDraft, ContentRevision, MediaAsset
 from portal.models.followup import (
     FOLLOWUP_TRIGGERS,
@@ -85,6 +86,7 @@ __all__ = [
     "LeadOutcome",
     "LeadTopic",
     "TOPIC_KINDS",
+    "CatalogueVersion",
     "FOLLOWUP_TRIGGERS",
     "MESSAGE_STATUSES",
     "SEND_MODES",

@@ -25,8 +25,9 @@ from portal.models import Prospect, Unit
 from portal.prospects.favourites import favourite_ids
 from portal.prospects.fit.context import FitContext
 from portal.prospects.fit.facts import geo_facts_of
+from portal.prospects.fit.score import Fit
 from portal.prospects.interests import infer_interests
-from portal.prospects.priorities import current_priorities
+from portal.prospects.priorities import Priorities, current_priorities
 from portal.prospects.signals import record_signal, signals_of
 from portal.prospects.visitor import (
     VISITOR_KEY,
@@ -180,22 +181,30 @@ def remove_destination(index: int) -> bool:
 def current_fit_context() -> FitContext:
     """Priorities, inferred interests and places of the signed-in prospect or this visitor."""
     prospect, visitor_id = current_owner()
+    known = prospect is not None or visitor_id is not None
     return FitContext(
-        priorities=current_priorities(prospect, visitor_id),
-        interests=infer_interests(signals_of(prospect, visitor_id)),
+        # Someone with no visitor id yet has stated, browsed and saved nothing: no queries.
+        priorities=current_priorities(prospect, visitor_id) if known else Priorities(),
+        interests=infer_interests(signals_of(prospect, visitor_id) if known else []),
         facts_of=geo_facts_of(current_destinations(), geo_settings()),
     )
 
 
 def listing_panel_context(unit: Unit) -> dict:
     """Template variables for ``prospects/_listing_panel.html``: fit, saved, staff or not."""
+    return listing_panel_context_of(unit.id, lambda context: context.fit(unit))
+
+
+def listing_panel_context_of(unit_id: int, fit_of: Callable[[FitContext], Fit]) -> dict:
+    """The same for a listing known by id, its fit from ``fit_of(context)``."""
     if is_staff():
         return {"fit": None, "fit_has_basis": False, "is_saved": False, "is_staff": True}
     context = current_fit_context()
     prospect, visitor_id = current_owner()
     return {
-        "fit": context.fit(unit),
+        "fit": fit_of(context),
         "fit_has_basis": context.has_basis,
-        "is_saved": unit.id in favourite_ids(prospect, visitor_id),
+        "is_saved": (prospect is not None or visitor_id is not None)
+        and unit_id in favourite_ids(prospect, visitor_id),
         "is_staff": False,
     }

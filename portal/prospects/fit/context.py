@@ -30,7 +30,11 @@ class FitContext:
         )
 
     def fit(self, unit: Unit) -> Fit:
-        return score_fit(self.facts_of(unit), self.priorities, self.interests)
+        return self.fit_of_facts(self.facts_of(unit))
+
+    def fit_of_facts(self, facts: ListingFacts) -> Fit:
+        """The fit of a listing whose facts are already known (the listing page keeps them)."""
+        return score_fit(facts, self.priorities, self.interests)
 
 
 def rank_listing_page(

@@ -114,29 +114,43 @@ def geo_facts_of(
 
     def facts_of(unit: Unit) -> ListingFacts:
         prop = unit.property
-        geo: dict = {}
-        if destinations:
-            home = (prop.lat, prop.lon)
-            geo["commute_minutes"] = {
-                d.label: commute_minutes(home, d.point, d.mode, settings).minutes
-                for d in destinations
-            }
-        summary = summary_of(prop.id)
-        if summary is not None:
-            categories = summary.facts.get("categories", {})
-            nearest, within = {}, {}
-            for category, key in FACTS_KEYS.items():
-                found = categories.get(category)
-                if found is None:
-                    continue
-                nearest[key] = found["nearest"][0]["minutes"] if found["nearest"] else None
-                within[key] = found["within"]["10"]
-            geo |= {
-                "walkability": summary.walkability,
-                "transit_access": summary.transit_access,
-                "walk_minutes_to_nearest": nearest,
-                "places_within_10_min": within,
-            }
-        return base(unit, **geo)
+        return base(
+            unit,
+            **commute_facts((prop.lat, prop.lon), destinations, settings),
+            **summary_facts(summary_of(prop.id)),
+        )
 
     return facts_of
+
+
+def commute_facts(
+    home: tuple[float, float], destinations: list[Destination], settings: GeoSettings
+) -> dict:
+    """``build_listing_facts`` arguments: minutes from ``home`` to each place, by its mode."""
+    if not destinations:
+        return {}
+    return {
+        "commute_minutes": {
+            d.label: commute_minutes(home, d.point, d.mode, settings).minutes for d in destinations
+        }
+    }
+
+
+def summary_facts(summary: NeighbourhoodSummary | None) -> dict:
+    """``build_listing_facts`` arguments from a building's stored neighbourhood summary."""
+    if summary is None:
+        return {}
+    categories = summary.facts.get("categories", {})
+    nearest, within = {}, {}
+    for category, key in FACTS_KEYS.items():
+        found = categories.get(category)
+        if found is None:
+            continue
+        nearest[key] = found["nearest"][0]["minutes"] if found["nearest"] else None
+        within[key] = found["within"]["10"]
+    return {
+        "walkability": summary.walkability,
+        "transit_access": summary.transit_access,
+        "walk_minutes_to_nearest": nearest,
+        "places_within_10_min": within,
+    }

@@ -1,0 +1,156 @@
+"""The catalogue version, and what listing pages keep per process until it changes.
+
+Cards, search pages and a listing's public fragments change only when catalogue rows
+do (an import, the demo load, a studio publish or restore, a neighbourhood refresh),
+yet each page built them from several queries on every request. Now every write to a
+catalogue model raises one counter row in the same transaction (a session listener,
+so no write path can forget it), and a request reads that row once: what this
+process kept for an older version is dropped. The counter lives in the database, so
+every gunicorn worker sees a publish on its next request.
+
+Only catalogue facts are kept. Whatever belongs to the person browsing (fit,
+favourites, saved places and their commutes) is never put in the cache.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Flask, current_app
+from sqlalchemy import event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from portal.extensions import db
+from portal.models import (
+    CatalogueVersion,
+    ContentRevision,
+    GeoRegion,
+    InternetService,
+    Media,
+    MediaAsset,
+    NeighbourhoodSummary,
+    Property,
+    Unit,
+)
+
+# What listing pages, cards and their fragments are made of.
+CATALOGUE_MODELS = (
+    Unit,
+    Property,
+    InternetService,
+    Media,
+    MediaAsset,
+    ContentRevision,
+    GeoRegion,
+    NeighbourhoodSummary,
+)
+_CATALOGUE_TABLES = frozenset(model.__table__.name for model in CATALOGUE_MODELS)
+_EXTENSION = "catalogue_cache"
+# Enough for every card of a large catalogue and the usual search pages; the oldest go first.
+MAX_ENTRIES = 4096
+
+
+_READ = sa.select(CatalogueVersion.__table__.c.version).where(CatalogueVersion.__table__.c.id == 1)
+
+
+def catalogue_version() -> int:
+    """The current version (one primary-key read); 0 before any change was recorded.
+
+    Read on the session's connection without the ORM (half the time of a session
+    query); the flush first raises the version for changes this session still holds.
+    """
+    db.session.flush()
+    return db.session.connection().execute(_READ).scalar() or 0
+
+
+def _bump(connection: sa.Connection) -> None:
+    table = CatalogueVersion.__table__
+    raised = connection.execute(
+        table.update().where(table.c.id == 1).values(version=table.c.version + 1)
+    )
+    if raised.rowcount == 0:  # a schema made by create_all (tests) starts without the row
+        connection.execute(table.insert().values(id=1, version=1))
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    changed = (*session.new, *session.deleted)
+    if any(isinstance(obj, CATALOGUE_MODELS) for obj in changed) or any(
+        # Dirty only through a collection (a child added): that child is counted above.
+        isinstance(obj, CATALOGUE_MODELS) and session.is_modified(obj, include_collections=False)
+        for obj in session.dirty
+    ):
+        _bump(session.connection())
+
+
+def _on_statement(state: ORMExecuteState) -> None:
+    """Bulk INSERT, UPDATE and DELETE statements bypass the flush: look at their table."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and table.name in _CATALOGUE_TABLES:
+        _bump(state.session.connection())
+
+
+class CatalogueCache:
+    """Values derived from catalogue rows alone, for one version at a time (thread-safe).
+
+    A value made for an older version than the newest seen (a request that read the
+    version just before a publish committed) is returned but not kept.
+    """
+
+    def __init__(self, max_entries: int = MAX_ENTRIES):
+        self.max_entries = max_entries
+        self.version: int | None = None
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, version: int, key: Hashable, make: Callable[[], Any]) -> Any:
+        """The value kept for ``key`` at ``version``, made (and kept) if there is none."""
+        value = self.peek(version, key)
+        if value is None:
+            value = make()
+            self.put(version, key, value)
+        return value
+
+    def peek(self, version: int, key: Hashable) -> Any:
+        """The value kept for ``key`` at ``version``, or None."""
+        with self._lock:
+            self._catch_up(version)
+            if version != self.version or key not in self._entries:
+                return None
+            self._entries.move_to_end(key)
+            return self._entries[key]
+
+    def put(self, version: int, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._catch_up(version)
+            if version != self.version:
+                return
+            self._entries[key] = value
+            while len(self._entries) > self.max_entries:
+                self._entries.popitem(last=False)
+
+    def _catch_up(self, version: int) -> None:
+        if self.version is None or version > self.version:
+            self.version = version
+            self._entries.clear()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def catalogue_cache() -> CatalogueCache:
+    """This app's cache (one per app, so two apps in one process never share one)."""
+    return current_app.extensions[_EXTENSION]
+
+
+def register(app: Flask) -> None:
+    """Give the app its cache; listen to every session once per process."""
+    app.extensions[_EXTENSION] = CatalogueCache()
+    if getattr(register, "_done", False):
+        return
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "do_orm_execute", _on_statement)
+    register._done = True
