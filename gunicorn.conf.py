@@ -14,6 +14,8 @@ def post_worker_init(worker):
     from portal.settings import geo_settings
 
     app = worker.wsgi
+    if "sqlalchemy" not in getattr(app, "extensions", {}):
+        return  # not Doorstep (the benchmarks' bare baseline runs from this directory too)
     with app.app_context():
         try:
             warm_up(geo_settings())

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 
 from portal.extensions import db
 from portal.geo import commute, regions, transit
@@ -105,3 +106,14 @@ def test_a_worker_that_cannot_warm_up_still_starts(app, monkeypatch, caplog):
     with caplog.at_level(logging.ERROR):
         _gunicorn_config().post_worker_init(worker)
     assert "warm-up failed" in caplog.text
+
+
+def test_another_app_served_from_this_directory_is_left_alone(monkeypatch, caplog):
+    """The benchmarks' bare Flask baseline reads gunicorn.conf.py too: no warm-up, no error."""
+    calls = []
+    monkeypatch.setattr("portal.listings.warm_up.warm_up", lambda geo: calls.append(geo))
+    worker = SimpleNamespace(wsgi=Flask("bare"), log=logging.getLogger("test"))
+    with caplog.at_level(logging.ERROR):
+        _gunicorn_config().post_worker_init(worker)
+    assert calls == []
+    assert caplog.text == ""
