@@ -130,17 +130,21 @@ def mark(email_id: int, worker_id: str, *, session=None, **values) -> bool:
     return True
 
 
+def _still_ours(ids: list[int], worker_id: str) -> sa.Update:
+    """An UPDATE of those of ``ids`` this worker still holds (a lease taken over is not)."""
+    return sa.update(OutboxEmail).where(
+        OutboxEmail.id.in_(ids),
+        OutboxEmail.status == "sending",
+        OutboxEmail.claimed_by == worker_id,
+    )
+
+
 def release(session, ids: list[int], worker_id: str, not_before: datetime) -> None:
     """Give untried rows back to the queue (their claim did not count as an attempt)."""
     if not ids:
         return
     session.execute(
-        sa.update(OutboxEmail)
-        .where(
-            OutboxEmail.id.in_(ids),
-            OutboxEmail.status == "sending",
-            OutboxEmail.claimed_by == worker_id,
-        )
+        _still_ours(ids, worker_id)
         .values(
             status="queued",
             claimed_by=None,
@@ -156,12 +160,7 @@ def release(session, ids: list[int], worker_id: str, not_before: datetime) -> No
 def renew(session, ids: list[int], worker_id: str, until: datetime) -> None:
     """Extend the lease on rows still ours (a slow server must not let them expire)."""
     session.execute(
-        sa.update(OutboxEmail)
-        .where(
-            OutboxEmail.id.in_(ids),
-            OutboxEmail.status == "sending",
-            OutboxEmail.claimed_by == worker_id,
-        )
+        _still_ours(ids, worker_id)
         .values(lease_expires_at=until)
         .execution_options(synchronize_session=False)
     )
