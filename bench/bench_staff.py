@@ -153,7 +153,21 @@ def _fifty_tours(setup: Setup, today: date) -> None:
         raise RuntimeError(f"the agent's day shows {shown} tours, not {DAY_TOURS}")
 
 
-SETUP_STEPS: list[Callable[[Setup, date], None]] = [_demo, _fifty_tours]
+def _analyze(setup: Setup, today: date) -> None:
+    """Planner statistics, as autovacuum keeps them on a live PostgreSQL server.
+
+    Without them the tables just filled look empty to the planner: the staff pages'
+    follow-up backlog count took 9–13 ms (a nested loop over a sequential scan) instead
+    of 0.1 ms.
+    """
+    from portal.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("ANALYZE"))
+
+
+SETUP_STEPS: list[Callable[[Setup, date], None]] = [_demo, _fifty_tours, _analyze]
 
 
 def run_cases(setup: Setup, cases: list[Case]) -> list[dict]:
