@@ -113,6 +113,7 @@ def register_template_helpers(app: Flask) -> None:
     from portal.destinations import templating as destinations_templating
     from portal.followups import templating as followups_templating
     from portal.prospects import templating as prospects_templating
+    from portal.staff import day_section
     from portal.tours import templating as tours_templating
 
     templating.register(app)
@@ -120,6 +121,7 @@ def register_template_helpers(app: Flask) -> None:
     followups_templating.register(app)
     prospects_templating.register(app)
     tours_templating.register(app)
+    day_section.register(app)
 
 
 def register_commands(app: Flask) -> None:

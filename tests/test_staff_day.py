@@ -1,5 +1,6 @@
 """The agent's day at /staff/: tours by property and local day, video start, check-in, roles."""
 
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,7 +9,15 @@ import sqlalchemy as sa
 from portal.extensions import db
 from portal.models import Tour
 from portal.tours import events
-from portal.tours.agent_day import day_tours
+from portal.tours.agent_day import (
+    _CARD_COLUMNS,
+    CHECK_IN_EARLY,
+    VIDEO_OPENS,
+    DayTour,
+    day_rows,
+    day_tours,
+    regroup_at,
+)
 from portal.tours.booking_errors import TourClosed
 from portal.tours.outcomes import check_in
 from tests.factories import gen_agent, gen_property, gen_staff
@@ -148,3 +157,51 @@ def test_day_of_fifty_tours_fits_a_phone(client, auth, two_properties):
     # The last one starts 148 hours from now, before the seventh local day ends.
     assert html.count('class="tour-card"') == 50
     assert "<table" not in html
+
+
+def test_a_row_of_the_day_query_fills_a_day_tour_by_position():
+    """The card columns come first in DayTour, named and ordered as the query selects them."""
+    columns = tuple(_CARD_COLUMNS.selected_columns.keys())
+    assert tuple(f.name for f in fields(DayTour))[: len(columns)] == columns
+
+
+def test_the_kept_day_follows_the_tours_and_the_clock(client, auth, two_properties, time_machine):
+    """The rendered day is reused only while nothing on it changes: an edit to the tour
+    shows on the next request, and so does a button that opens or closes as time passes."""
+    a, _, agent_a, _ = two_properties
+    starts = NOW + timedelta(minutes=20)  # check-in is open, the video call opens in 10
+    tour = gen_tour(a, starts, agent=agent_a, kind="video", name="Ann Visitor")
+    sign_in_staff(auth, agent_a)
+    first = client.get("/staff/").get_data(as_text=True)
+    assert "Ann Visitor" in first
+    assert "Check in" in first
+    assert "Start video tour" not in first
+    assert client.get("/staff/").get_data(as_text=True) == first  # the kept one, same rows
+
+    tour.name = "Ann Renamed"
+    db.session.commit()
+    assert "Ann Renamed" in client.get("/staff/").get_data(as_text=True)
+
+    time_machine.move_to(starts - VIDEO_OPENS + timedelta(seconds=1))
+    assert "Start video tour" in client.get("/staff/").get_data(as_text=True)
+    time_machine.move_to(starts + timedelta(minutes=5))  # (keeps the session from idling out)
+    assert "Start video tour" in client.get("/staff/").get_data(as_text=True)
+    time_machine.move_to(tour.ends_at + timedelta(seconds=1))
+    closed = client.get("/staff/").get_data(as_text=True)
+    assert "Ann Renamed" in closed
+    assert "Start video tour" not in closed
+    assert "Check in" not in closed
+
+
+def test_the_day_is_laid_out_again_when_a_button_opens_or_the_day_turns(two_properties):
+    """``regroup_at`` is the first of: check-in opens, the video call opens, the tour ends,
+    local midnight in the property's zone."""
+    a, _, agent_a, _ = two_properties
+    tour = gen_tour(a, NOW + timedelta(hours=2), agent=agent_a, kind="video")
+    rows = day_rows(agent_a, NOW)
+    assert regroup_at(rows, NOW) == tour.starts_at - CHECK_IN_EARLY
+    assert regroup_at(rows, tour.starts_at - CHECK_IN_EARLY) == tour.starts_at - CHECK_IN_EARLY
+    assert regroup_at(rows, tour.starts_at - VIDEO_OPENS / 2) == tour.ends_at
+    after = tour.ends_at + timedelta(minutes=1)
+    assert regroup_at(rows, after) == datetime(2026, 11, 24, 22, 0, tzinfo=UTC)  # Helsinki midnight
+    assert regroup_at([], NOW) is None

@@ -148,26 +148,25 @@ def _plain(value):
 
 
 def day_tour_json(item: DayTour) -> dict:
-    tour = item.tour
     return {
-        "id": tour.id,
-        "kind": tour.tour_type.kind,
-        "status": tour.status,
-        "version": tour.version,
-        "starts_at": tour.starts_at.isoformat(),
-        "ends_at": tour.ends_at.isoformat(),
+        "id": item.id,
+        "kind": item.kind,
+        "status": item.status,
+        "version": item.version,
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
         "local_start": item.local_start.isoformat(),
         "local_end": item.local_end.isoformat(),
-        "time_zone": tour.property.time_zone,
-        "property": {"id": tour.property.id, "name": tour.property.name},
-        "unit": {"id": tour.unit.id, "number": tour.unit.number} if tour.unit else None,
-        "agent": {"id": tour.agent.id, "name": tour.agent.name} if tour.agent else None,
-        "prospect": {"id": tour.prospect_id, "name": tour.name},
-        "checked_in_at": tour.checked_in_at.isoformat() if tour.checked_in_at else None,
-        "video_room_url": tour.video_room_url,
+        "time_zone": item.time_zone,
+        "property": {"id": item.property_id, "name": item.property_name},
+        "unit": {"id": item.unit_id, "number": item.unit_number} if item.unit_id else None,
+        "agent": {"id": item.agent_id, "name": item.agent_name} if item.agent_id else None,
+        "prospect": {"id": item.prospect_id, "name": item.name},
+        "checked_in_at": item.checked_in_at.isoformat() if item.checked_in_at else None,
+        "video_room_url": item.video_room_url,
         "can_start_video": item.can_start_video,
         "can_check_in": item.can_check_in,
-        "brief_url": external_url("api.staff_tour_brief", tour_id=tour.id),
+        "brief_url": external_url("api.staff_tour_brief", tour_id=item.id),
     }
 
 

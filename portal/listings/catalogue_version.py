@@ -13,7 +13,6 @@ favourites, saved places and their commutes) is never put in the cache.
 """
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -23,6 +22,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from portal.extensions import db
+from portal.kept import Kept
 from portal.models import (
     CatalogueVersion,
     ContentRevision,
@@ -101,10 +101,13 @@ class CatalogueCache:
     """
 
     def __init__(self, max_entries: int = MAX_ENTRIES):
-        self.max_entries = max_entries
         self.version: int | None = None
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._kept = Kept(max_entries)
         self._lock = threading.Lock()
+
+    @property
+    def max_entries(self) -> int:
+        return self._kept.max_entries
 
     def get(self, version: int, key: Hashable, make: Callable[[], Any]) -> Any:
         """The value kept for ``key`` at ``version``, made (and kept) if there is none."""
@@ -117,28 +120,24 @@ class CatalogueCache:
     def peek(self, version: int, key: Hashable) -> Any:
         """The value kept for ``key`` at ``version``, or None."""
         with self._lock:
-            self._catch_up(version)
-            if version != self.version or key not in self._entries:
+            if not self._catch_up(version):
                 return None
-            self._entries.move_to_end(key)
-            return self._entries[key]
+            return self._kept.peek(key)
 
     def put(self, version: int, key: Hashable, value: Any) -> None:
         with self._lock:
-            self._catch_up(version)
-            if version != self.version:
-                return
-            self._entries[key] = value
-            while len(self._entries) > self.max_entries:
-                self._entries.popitem(last=False)
+            if self._catch_up(version):
+                self._kept.put(key, value)
 
-    def _catch_up(self, version: int) -> None:
+    def _catch_up(self, version: int) -> bool:
+        """Forget what older versions kept; is ``version`` the newest seen?"""
         if self.version is None or version > self.version:
             self.version = version
-            self._entries.clear()
+            self._kept.clear()
+        return version == self.version
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._kept)
 
 
 def catalogue_cache() -> CatalogueCache:

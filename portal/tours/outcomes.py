@@ -22,13 +22,19 @@ from portal.tours.events import TourEvent, publish
 CHECK_IN_EARLY = timedelta(minutes=30)
 
 
-def can_check_in(tour: Tour, now: datetime) -> bool:
-    """Is ``tour`` confirmed, not yet checked in, and around its time?"""
+def check_in_open(
+    status: str, checked_in_at: datetime | None, starts_at: datetime, ends_at: datetime, now
+) -> bool:
+    """Is a tour with these columns confirmed, not yet checked in, and around its time?"""
     return (
-        tour.status in ("confirmed", "rescheduled")
-        and tour.checked_in_at is None
-        and tour.starts_at - CHECK_IN_EARLY <= now <= tour.ends_at
+        status in ("confirmed", "rescheduled")
+        and checked_in_at is None
+        and starts_at - CHECK_IN_EARLY <= now <= ends_at
     )
+
+
+def can_check_in(tour: Tour, now: datetime) -> bool:
+    return check_in_open(tour.status, tour.checked_in_at, tour.starts_at, tour.ends_at, now)
 
 
 def check_in(tour: Tour, staff: StaffUser, now: datetime) -> Tour:

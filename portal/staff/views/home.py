@@ -17,9 +17,10 @@ from portal.input_limits import parse_db_id
 from portal.listings.services import units_by_status
 from portal.models import Property, StaffUser, Tour
 from portal.models.base import utcnow
+from portal.staff.day_section import day_section
 from portal.staff.views import bp
 from portal.staff.visibility import sees_everything, sees_personal_data, visible_tours
-from portal.tours.agent_day import DAYS_AHEAD, day_tours, tour_counts
+from portal.tours.agent_day import DAYS_AHEAD, day_rows, tour_counts
 from portal.tours.booking_errors import TourClosed
 from portal.tours.outcomes import check_in
 
@@ -62,7 +63,11 @@ def index():
         status = 422
     html = render_template(
         "staff/index.html",
-        day=day_tours(current_user, now, agent_id=agent_id),
+        day=day_section(
+            day_rows(current_user, now, agent_id=agent_id),
+            now,
+            show_agent=agent_id is None and bool(agents),
+        ),
         now=now,
         agents=agents,
         agent_id=agent_id,
