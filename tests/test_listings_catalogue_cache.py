@@ -245,3 +245,21 @@ def test_the_api_search_loads_its_units_with_the_page(client, queries, listed):
     queries.clear()
     assert client.get("/api/v1/listings").status_code == 200
     assert len(queries) == 4
+
+
+def test_what_an_uncommitted_change_shows_is_never_kept(app, listed):
+    """A transaction that raised the version and rolled back leaves nothing behind: its
+    version number is the next committed change's, which must not find its values."""
+    cache = CatalogueCache()
+    unit = listed[0]
+    unit.rent_eur = 9999
+    version = catalogue_version()  # raised by the flush, not committed
+    assert cache.get(version, "rent", lambda: unit.rent_eur) == 9999
+    db.session.rollback()
+    assert cache.peek(version, "rent") is None
+
+    unit.rent_eur = 1234
+    db.session.commit()
+    version = catalogue_version()
+    assert cache.get(version, "rent", lambda: db.session.get(Unit, unit.id).rent_eur) == 1234
+    assert cache.peek(version, "rent") == 1234  # committed: kept

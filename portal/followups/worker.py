@@ -71,14 +71,21 @@ def _backlog_statement() -> sa.Select:
     waiting = sa.select(sa.func.count(FollowupMessage.id)).where(
         FollowupMessage.status == "scheduled", FollowupMessage.scheduled_for < before
     )
-    stuck = (
-        sa.select(sa.func.count(FollowupMessage.id))
-        .join(OutboxEmail, OutboxEmail.id == FollowupMessage.outbox_email_id)
+    # From the outbox side: the rows waiting too long are few (none while mail flows),
+    # while handed-over messages stay "sending" until the sync marks them sent. EXISTS
+    # keeps that order (as a join, SQLite started from the messages).
+    handed_over = (
+        sa.select(FollowupMessage.id)
         .where(
+            FollowupMessage.outbox_email_id == OutboxEmail.id,
             FollowupMessage.status == "sending",
-            OutboxEmail.status.in_(("queued", "sending")),
-            OutboxEmail.created_at < before,
         )
+        .exists()
+    )
+    stuck = sa.select(sa.func.count(OutboxEmail.id)).where(
+        OutboxEmail.status.in_(("queued", "sending")),
+        OutboxEmail.created_at < before,
+        handed_over,
     )
     return sa.select(waiting.scalar_subquery() + stuck.scalar_subquery())
 

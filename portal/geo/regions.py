@@ -5,10 +5,12 @@ import threading
 import sqlalchemy as sa
 
 from portal.extensions import db
+from portal.geo.coverage import Outline
 from portal.geo.modes import ROUTED_MODES
 from portal.geo.routing import OsrmBindingsEngine, OsrmHttpEngine, RoutingEngine
 from portal.geo.settings import GeoSettings
 from portal.geo.transit import RouteRelationEstimator, TransitEstimator
+from portal.listings.catalogue_version import catalogue_cache, catalogue_version
 from portal.models import BuildingAccess, GeoRegion, TransitRoute
 
 _estimators: dict[tuple[str, str], RouteRelationEstimator] = {}
@@ -19,19 +21,19 @@ _lock = threading.Lock()
 def region_covering(lat: float, lon: float) -> GeoRegion | None:
     """The most recently imported region whose street-network outline contains the point.
 
-    Regions may overlap (two extracts of one city); the newest import wins.
+    Regions may overlap (two extracts of one city); the newest import wins. The regions'
+    outlines are kept per catalogue version (a brief asked six times per request, each
+    a query over the regions); the region itself comes from the session.
     """
-    stmt = (
-        sa.select(GeoRegion)
-        .where(
-            GeoRegion.min_lat <= lat,
-            GeoRegion.max_lat >= lat,
-            GeoRegion.min_lon <= lon,
-            GeoRegion.max_lon >= lon,
-        )
-        .order_by(GeoRegion.imported_at.desc())
-    )
-    return next((r for r in db.session.scalars(stmt) if r.covers(lat, lon)), None)
+    outlines = catalogue_cache().get(catalogue_version(), "region outlines", _region_outlines)
+    found = next((rid for rid, outline in outlines if outline.contains(lat, lon)), None)
+    return db.session.get(GeoRegion, found) if found is not None else None
+
+
+def _region_outlines() -> tuple[tuple[int, Outline], ...]:
+    """(id, outline) of every region, newest import first."""
+    regions = db.session.scalars(sa.select(GeoRegion).order_by(GeoRegion.imported_at.desc()))
+    return tuple((region.id, region.outline) for region in regions)
 
 
 def covered_area_names() -> list[str]:

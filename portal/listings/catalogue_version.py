@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -48,6 +48,8 @@ CATALOGUE_MODELS = (
 )
 _CATALOGUE_TABLES = frozenset(model.__table__.name for model in CATALOGUE_MODELS)
 _EXTENSION = "catalogue_cache"
+# In ``Session.info`` while the transaction holds a raise of the version not yet committed.
+_UNCOMMITTED = "catalogue_version_raised"
 # Enough for every card of a large catalogue and the usual search pages; the oldest go first.
 MAX_ENTRIES = 4096
 
@@ -65,7 +67,10 @@ def catalogue_version() -> int:
     return db.session.connection().execute(_READ).scalar() or 0
 
 
-def _bump(connection: sa.Connection) -> None:
+def _bump(session: Session) -> None:
+    """Raise the version in the session's transaction, and note that it holds a raise."""
+    session.info[_UNCOMMITTED] = True
+    connection = session.connection()
     table = CatalogueVersion.__table__
     raised = connection.execute(
         table.update().where(table.c.id == 1).values(version=table.c.version + 1)
@@ -81,7 +86,7 @@ def _after_flush(session: Session, flush_context) -> None:
         isinstance(obj, CATALOGUE_MODELS) and session.is_modified(obj, include_collections=False)
         for obj in session.dirty
     ):
-        _bump(session.connection())
+        _bump(session)
 
 
 def _on_statement(state: ORMExecuteState) -> None:
@@ -90,7 +95,7 @@ def _on_statement(state: ORMExecuteState) -> None:
         return
     table = getattr(state.statement, "table", None)
     if table is not None and table.name in _CATALOGUE_TABLES:
-        _bump(state.session.connection())
+        _bump(state.session)
 
 
 class CatalogueCache:
@@ -125,6 +130,10 @@ class CatalogueCache:
             return self._kept.peek(key)
 
     def put(self, version: int, key: Hashable, value: Any) -> None:
+        if _raised_in_this_transaction():
+            # Made from changes that may yet roll back, for a version number that the
+            # next committed change would then reuse: never keep it.
+            return
         with self._lock:
             if self._catch_up(version):
                 self._kept.put(key, value)
@@ -140,6 +149,14 @@ class CatalogueCache:
         return len(self._kept)
 
 
+def _raised_in_this_transaction() -> bool:
+    return has_app_context() and bool(db.session.info.get(_UNCOMMITTED))
+
+
+def _transaction_ended(session: Session) -> None:
+    session.info.pop(_UNCOMMITTED, None)
+
+
 def catalogue_cache() -> CatalogueCache:
     """This app's cache (one per app, so two apps in one process never share one)."""
     return current_app.extensions[_EXTENSION]
@@ -152,4 +169,6 @@ def register(app: Flask) -> None:
         return
     event.listen(Session, "after_flush", _after_flush)
     event.listen(Session, "do_orm_execute", _on_statement)
+    event.listen(Session, "after_commit", _transaction_ended)
+    event.listen(Session, "after_rollback", _transaction_ended)
     register._done = True

@@ -179,6 +179,8 @@ class FollowupMessage(db.Model):
         sa.Index("ix_followup_message_due", "status", "scheduled_for"),
         # The weekly cap: what went to a prospect lately.
         sa.Index("ix_followup_message_sent", "prospect_id", "sent_at"),
+        # The backlog warning and the outbox sync go from an outbox row to its message.
+        sa.Index("ix_followup_message_outbox", "outbox_email_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

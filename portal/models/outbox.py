@@ -34,6 +34,8 @@ class OutboxEmail(db.Model):
     __table_args__ = (
         sa.CheckConstraint(column_in("status", OUTBOX_STATUSES), name="status_known"),
         sa.Index("ix_outbox_email_due", "status", "next_attempt_at"),
+        # The staff pages' backlog warning: what has waited too long.
+        sa.Index("ix_outbox_email_waiting", "status", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
