@@ -53,8 +53,7 @@ class Unit(db.Model):
 
     @property
     def title(self) -> str:
-        rooms = "Studio" if self.bedrooms == 0 else f"{self.bedrooms}-bedroom"
-        return f"{rooms}, {float(self.area_m2):g} m², floor {self.floor}"
+        return home_title(self.bedrooms, self.area_m2, self.floor)
 
     def media_of(self, kind: str) -> list["Media"]:
         return [m for m in self.media if m.kind == kind]
@@ -65,3 +64,9 @@ class Unit(db.Model):
     # Declared last: the name `property` would shadow the builtin decorator above it.
     property: Mapped["Property"] = relationship(back_populates="units")
     media: Mapped[list["Media"]] = relationship(back_populates="unit", order_by="Media.position")
+
+
+def home_title(bedrooms: int, area_m2, floor: int) -> str:
+    """A home as listings name it: "2-bedroom, 54.5 m², floor 3" (also from bare columns)."""
+    rooms = "Studio" if bedrooms == 0 else f"{bedrooms}-bedroom"
+    return f"{rooms}, {float(area_m2):g} m², floor {floor}"

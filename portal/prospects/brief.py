@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import BrowsingSignal, Favourite, PriorityVersion, Prospect, Unit
+from portal.models import BrowsingSignal, Favourite, PriorityVersion, Property, Prospect, Unit
+from portal.models.unit import home_title
 from portal.prospects.interests import InferredInterest, infer_interests
 from portal.prospects.priorities import IMPORTANCE_LEVELS, latest_version, stored_priorities
 from portal.prospects.signals import signals_of
@@ -164,21 +164,22 @@ def browsing_summary(prospect: Prospect, signals: list[BrowsingSignal] | None = 
             .order_by(Favourite.created_at, Favourite.id)
         )
     )
+    # Names only (columns, not whole units): the units looked at are often many.
     units = {
-        u.id: u
-        for u in db.session.scalars(
-            sa.select(Unit)
+        row.id: (home_title(row.bedrooms, row.area_m2, row.floor), row.name)
+        for row in db.session.execute(
+            sa.select(Unit.id, Unit.bedrooms, Unit.area_m2, Unit.floor, Property.name)
+            .join(Unit.property)
             .where(Unit.id.in_(set(per_unit) | set(saved)))
-            .options(joinedload(Unit.property))
         )
     }
 
     def looked(unit_id: int) -> LookedAt:
-        unit = units[unit_id]
+        title, property_name = units[unit_id]
         return LookedAt(
             unit_id,
-            unit.title,
-            unit.property.name,
+            title,
+            property_name,
             favourite=unit_id in saved,
             **per_unit.get(unit_id, {}),
         )
