@@ -16,6 +16,7 @@ from portal.models import BuildingAccess, GeoRegion, TransitRoute
 _estimators: dict[tuple[str, str], RouteRelationEstimator] = {}
 _access_read: set[tuple[str, str]] = set()
 _lock = threading.Lock()
+_HELD = "regions_held"  # Session.info key: the regions this session has found
 
 
 def region_covering(lat: float, lon: float) -> GeoRegion | None:
@@ -27,7 +28,13 @@ def region_covering(lat: float, lon: float) -> GeoRegion | None:
     """
     outlines = catalogue_cache().get(catalogue_version(), "region outlines", _region_outlines)
     found = next((rid for rid, outline in outlines if outline.contains(lat, lon)), None)
-    return db.session.get(GeoRegion, found) if found is not None else None
+    if found is None:
+        return None
+    region = db.session.get(GeoRegion, found)
+    # Held by the session: its identity map keeps objects only while they are referenced,
+    # and each later call for the region would read the row again.
+    db.session.info.setdefault(_HELD, {})[found] = region
+    return region
 
 
 def _region_outlines() -> tuple[tuple[int, Outline], ...]:
