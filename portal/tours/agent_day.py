@@ -70,7 +70,12 @@ class PropertyDay:
 
 
 def video_call_open(
-    kind: str, status: str, room_url: str | None, starts_at: datetime, ends_at: datetime, now
+    kind: str,
+    status: str,
+    room_url: str | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
 ) -> bool:
     """Is it time for this tour's video call (a confirmed video tour with a room)?"""
     return (

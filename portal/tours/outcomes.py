@@ -23,7 +23,11 @@ CHECK_IN_EARLY = timedelta(minutes=30)
 
 
 def check_in_open(
-    status: str, checked_in_at: datetime | None, starts_at: datetime, ends_at: datetime, now
+    status: str,
+    checked_in_at: datetime | None,
+    starts_at: datetime,
+    ends_at: datetime,
+    now: datetime,
 ) -> bool:
     """Is a tour with these columns confirmed, not yet checked in, and around its time?"""
     return (
