@@ -55,7 +55,7 @@ from portal.models.prospect import (
     ProspectNote,
     StageChange,
 )
-from portal.models.prospect_search import include_object as include_search_index
+from portal.models.prospect_word_search import include_object as include_search_index
 from portal.models.staff import (
     STAFF_ROLES,
     AgentHours,

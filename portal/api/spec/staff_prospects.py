@@ -93,7 +93,13 @@ PATHS = {
             "summary": "Prospects the token sees, filtered as on /staff/prospects, newest first",
             "security": STAFF_SECURITY,
             "parameters": [
-                _query("q", text(max_length=100), "Part of the name, email or phone"),
+                _query(
+                    "q",
+                    text(max_length=100),
+                    "Part of the name, email or phone, case-insensitive: three or more "
+                    "characters match anywhere, one or two the start of a word (a word is "
+                    "a run of letters and digits; `jo` finds John and jo.k@example.com)",
+                ),
                 _query("stage", {"enum": list(LIFECYCLE_STAGES)}, "Lead stage"),
                 _query(
                     "property_id",
