@@ -119,6 +119,9 @@ class Config:
     FOLLOWUPS_SMS_PROVIDER = os.environ.get("FOLLOWUPS_SMS_PROVIDER", "dev")
     FOLLOWUPS_BACKLOG_WARNING = int(os.environ.get("FOLLOWUPS_BACKLOG_WARNING", "20"))
     FOLLOWUPS_BACKLOG_MINUTES = int(os.environ.get("FOLLOWUPS_BACKLOG_MINUTES", "15"))
+    FOLLOWUPS_BACKLOG_RECOUNT_SECONDS = float(
+        os.environ.get("FOLLOWUPS_BACKLOG_RECOUNT_SECONDS", "30")
+    )
     # rq (needs REDIS_URL), thread (in-process) or sync (tests); default: rq if Redis is set.
     JOBS_BACKEND = os.environ.get("JOBS_BACKEND")
     DEV_OUTBOX = False

@@ -4,10 +4,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import event
 
 from portal.extensions import db
 from portal.followups.dispatch import dispatch_due
 from portal.models import OutboxEmail, PropertyAgent
+from portal.models.base import utcnow
 from tests.factories import STAFF_PASSWORD, gen_prospect, gen_staff
 from tests.followups_helpers import complete, context, gen_community, gen_tour, messages_of
 
@@ -141,6 +143,7 @@ def test_staff_pages_warn_when_due_messages_pile_up(app, client, auth, reviewed,
     """Overdue messages beyond the threshold show a warning on every staff page."""
     agent, _, message = reviewed
     app.config["FOLLOWUPS_BACKLOG_WARNING"] = 1
+    app.config["FOLLOWUPS_BACKLOG_RECOUNT_SECONDS"] = 0  # counted on every page
     message.status, message.scheduled_for = "scheduled", fixed_clock - timedelta(hours=1)
     db.session.commit()
     _sign_in(auth, agent)
@@ -148,4 +151,30 @@ def test_staff_pages_warn_when_due_messages_pile_up(app, client, auth, reviewed,
     message.status = "skipped"
     message.skip_reason = "test"
     db.session.commit()
+    assert "overdue" not in client.get("/staff/").get_data(as_text=True)
+
+
+def test_the_backlog_is_counted_once_per_recount_interval(app, client, auth, reviewed):
+    """Within FOLLOWUPS_BACKLOG_RECOUNT_SECONDS a process reuses its count; then it counts again."""
+    agent, _, message = reviewed
+    app.config["FOLLOWUPS_BACKLOG_WARNING"] = 1
+    message.status, message.scheduled_for = "scheduled", utcnow() - timedelta(hours=1)
+    db.session.commit()
+    _sign_in(auth, agent)
+    assert "follow-up messages are overdue" in client.get("/staff/").get_data(as_text=True)
+    message.status, message.skip_reason = "skipped", "test"
+    db.session.commit()
+    queries: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        queries.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        assert "follow-up messages are overdue" in client.get("/staff/").get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", note)
+    assert queries
+    assert not [q for q in queries if "count(followup_message.id)" in q]
+    app.extensions["followup_backlog"]["until"] = 0.0  # the interval is over
     assert "overdue" not in client.get("/staff/").get_data(as_text=True)

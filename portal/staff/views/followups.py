@@ -5,6 +5,7 @@ staff member (``portal.staff.visibility``), otherwise 404. Every staff page also
 backlog warning when due follow-ups pile up (the mail server is down, or no worker runs).
 """
 
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -25,18 +26,32 @@ from portal.staff.forms import FollowupEditForm, FollowupRescheduleForm, Followu
 from portal.staff.views import bp
 from portal.staff.visibility import sees_personal_data, visible_prospect_ids
 
+_BACKLOG_KEPT = "followup_backlog"  # app.extensions key: the last count and until when
+
 
 @bp.context_processor
 def _followup_backlog() -> dict:
-    """How many follow-ups are overdue, when it is enough to warn about (staff pages only)."""
+    """How many follow-ups are overdue, when it is enough to warn about (staff pages only).
+
+    Counted at most every FOLLOWUPS_BACKLOG_RECOUNT_SECONDS per process: the warning is
+    about messages late by a quarter of an hour, and the count was one of the two or
+    three statements every staff page runs.
+    """
     if not getattr(current_user, "is_authenticated", False) or current_user.role == "prospect":
         return {}
-    try:
-        overdue = backlog(utcnow(), current_app.config)
-    except Exception:  # the warning must never break the page it sits on
-        current_app.logger.exception("could not count the follow-up backlog")
-        return {}
-    threshold = current_app.config.get("FOLLOWUPS_BACKLOG_WARNING", 20)
+    config = current_app.config
+    kept = current_app.extensions.setdefault(_BACKLOG_KEPT, {})
+    moment = time.monotonic()
+    if kept.get("until", 0.0) > moment:
+        overdue = kept["overdue"]
+    else:
+        try:
+            overdue = backlog(utcnow(), config)
+        except Exception:  # the warning must never break the page it sits on
+            current_app.logger.exception("could not count the follow-up backlog")
+            return {}
+        kept.update(overdue=overdue, until=moment + config["FOLLOWUPS_BACKLOG_RECOUNT_SECONDS"])
+    threshold = config.get("FOLLOWUPS_BACKLOG_WARNING", 20)
     return {"followup_backlog": overdue if overdue >= threshold else 0}
 
 
