@@ -263,3 +263,20 @@ def test_what_an_uncommitted_change_shows_is_never_kept(app, listed):
     version = catalogue_version()
     assert cache.get(version, "rent", lambda: db.session.get(Unit, unit.id).rent_eur) == 1234
     assert cache.peek(version, "rent") == 1234  # committed: kept
+
+
+def test_a_request_reads_the_version_once_until_it_raises_it(app, queries, listed):
+    """Asked again in the same request and transaction, the version is not read again;
+    a change the request flushes raises it, and the next ask reads the raised one."""
+    with app.test_request_context("/listings/"):
+        first = catalogue_version()
+        queries.clear()
+        assert catalogue_version() == first
+        assert queries == []
+        listed[0].rent_eur += 1
+        assert catalogue_version() == first + 1
+    with app.test_request_context("/listings/"):
+        db.session.rollback()
+        queries.clear()
+        assert catalogue_version() == first  # a new request, after the rollback
+        assert len(queries) == 1

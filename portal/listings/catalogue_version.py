@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session
 
@@ -50,6 +50,8 @@ _CATALOGUE_TABLES = frozenset(model.__table__.name for model in CATALOGUE_MODELS
 _EXTENSION = "catalogue_cache"
 # In ``Session.info`` while the transaction holds a raise of the version not yet committed.
 _UNCOMMITTED = "catalogue_version_raised"
+# In the WSGI environ: (the transaction, the version it read) for this request.
+_READ_IN_REQUEST = "portal.catalogue_version"
 # Enough for every card of a large catalogue and the usual search pages; the oldest go first.
 MAX_ENTRIES = 4096
 
@@ -61,15 +63,29 @@ def catalogue_version() -> int:
     """The current version (one primary-key read); 0 before any change was recorded.
 
     Read on the session's connection without the ORM (half the time of a session
-    query); the flush first raises the version for changes this session still holds.
+    query), once per request and transaction: a page that asks again (a brief looks up
+    regions six times) gets the version it started with, so the whole page is of one
+    version. The flush first raises the version for changes this session still holds,
+    and a raise forgets the version read.
     """
-    db.session.flush()
-    return db.session.connection().execute(_READ).scalar() or 0
+    session = db.session()
+    session.flush()
+    connection = session.connection()
+    transaction = session.get_transaction()
+    memo = request.environ if has_request_context() else {}
+    kept = memo.get(_READ_IN_REQUEST)
+    if kept is not None and kept[0] is transaction:
+        return kept[1]
+    version = connection.execute(_READ).scalar() or 0
+    memo[_READ_IN_REQUEST] = (transaction, version)
+    return version
 
 
 def _bump(session: Session) -> None:
     """Raise the version in the session's transaction, and note that it holds a raise."""
     session.info[_UNCOMMITTED] = True
+    if has_request_context():
+        request.environ.pop(_READ_IN_REQUEST, None)
     connection = session.connection()
     table = CatalogueVersion.__table__
     raised = connection.execute(
