@@ -1,5 +1,6 @@
 """A new server process warms up before its first request: the first commute search is not slow."""
 
+import gc
 import importlib.util
 import logging
 from pathlib import Path
@@ -73,6 +74,14 @@ def test_warm_up_without_regions_does_nothing(app):
     assert warm_up(SETTINGS) >= 0
 
 
+@pytest.fixture(autouse=True)
+def frozen(monkeypatch) -> list:
+    """``gc.freeze`` noted, not done: frozen, this test process would keep its apps for good."""
+    calls: list = []
+    monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
+    return calls
+
+
 def _gunicorn_config():
     path = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
     spec = importlib.util.spec_from_file_location("gunicorn_conf", path)
@@ -82,8 +91,9 @@ def _gunicorn_config():
 
 
 @pytest.mark.parametrize(("setting", "warmed"), [(None, True), ("1", True), ("0", False)])
-def test_gunicorn_workers_warm_up_unless_told_not_to(app, monkeypatch, setting, warmed):
-    """``post_worker_init`` warms the worker's app; PORTAL_WARM_UP=0 skips it."""
+def test_gunicorn_workers_warm_up_unless_told_not_to(app, monkeypatch, frozen, setting, warmed):
+    """``post_worker_init`` warms the worker's app and freezes what it holds for good (out
+    of the garbage collector's walks); PORTAL_WARM_UP=0 skips both."""
     calls = []
     monkeypatch.setattr("portal.listings.warm_up.warm_up", lambda geo: calls.append(geo))
     if setting is None:
@@ -93,6 +103,7 @@ def test_gunicorn_workers_warm_up_unless_told_not_to(app, monkeypatch, setting, 
     worker = SimpleNamespace(wsgi=app, log=logging.getLogger("test"))
     _gunicorn_config().post_worker_init(worker)
     assert len(calls) == (1 if warmed else 0)
+    assert frozen == (["freeze"] if warmed else [])
 
 
 def test_a_worker_that_cannot_warm_up_still_starts(app, monkeypatch, caplog):
