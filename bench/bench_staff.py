@@ -28,7 +28,7 @@ import sqlalchemy as sa
 from bench import staff_prospects
 from bench.common import print_table, ratio, time_calls
 
-REPEAT = 100
+REPEAT = 300
 WARMUP = 5
 DAY_TOURS = 50
 
