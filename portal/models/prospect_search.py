@@ -77,9 +77,10 @@ POSTGRES_INDEX = (
 )
 
 
-def fts_table() -> sa.TableClause:
-    """The FTS5 table as a lightweight table for queries (it is not in the metadata)."""
-    return sa.table(FTS_TABLE, sa.column("rowid", sa.Integer), sa.column(FTS_TABLE))
+def fts_table(name: str = FTS_TABLE) -> sa.TableClause:
+    """An FTS5 table (this trigram one, or another, e.g. the word index) as a lightweight
+    table for queries: it is not in the metadata."""
+    return sa.table(name, sa.column("rowid", sa.Integer), sa.column(name))
 
 
 def create_sqlite_search(conn: sa.Connection) -> None:

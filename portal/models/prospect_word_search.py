@@ -85,11 +85,6 @@ def query_words(q: str) -> list[str]:
     return "".join(ch if is_word_character(ch) else " " for ch in q).split()
 
 
-def words_table() -> sa.TableClause:
-    """The FTS5 table as a lightweight table for queries (it is not in the metadata)."""
-    return sa.table(WORDS_TABLE, sa.column("rowid", sa.Integer), sa.column(WORDS_TABLE))
-
-
 def create_sqlite_words(conn: sa.Connection) -> None:
     """The FTS5 table and its triggers, filled from the prospects already stored."""
     for statement in SQLITE_CREATE:

@@ -26,7 +26,6 @@ from portal.models.prospect_word_search import (
     POSTGRES_WORDS,
     WORDS_TABLE,
     query_words,
-    words_table,
 )
 from portal.staff.visibility import visible_prospects
 
@@ -122,7 +121,7 @@ def word_start(stmt: sa.Select, q: str) -> tuple[sa.Select, sa.ColumnElement[int
     if not words:
         return stmt.where(sa.false()), Prospect.id
     if db.session.get_bind().dialect.name == "sqlite":
-        table = words_table()
+        table = fts_table(WORDS_TABLE)
         query = " ".join('"' + word.replace('"', '""') + '"*' for word in words)
         matched = stmt.join(table, table.c.rowid == Prospect.id).where(
             sa.literal_column(WORDS_TABLE).match(query)
