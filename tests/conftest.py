@@ -28,6 +28,8 @@ pytest_plugins = [
     "tests.loopback_servers",
     # `geo_region` (the demo city) and `city_regions` (the five city extracts).
     "tests.imported_regions",
+    # `admin` for the staff search tests (and `found`, imported by them).
+    "tests.prospect_search_helpers",
 ]
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_DATABASE_URL")

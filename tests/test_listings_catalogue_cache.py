@@ -7,26 +7,20 @@ listings, places, commutes) is worked out for them on every request.
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.listings.catalogue_version import CatalogueCache, catalogue_version
 from portal.models import GeoRegion, Media, NeighbourhoodSummary, Unit
 from tests.factories import gen_internet, gen_property, gen_unit
+from tests.sql_statements import recorded
 from tests.studio_helpers import editor_fields, sign_in_marketer
 
 
 @pytest.fixture
 def queries(app):
     """The SQL statements run while the test runs, as a list it can clear."""
-    seen: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", note)
+    with recorded() as seen:
+        yield seen
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.followups.dispatch import dispatch_due
@@ -12,6 +11,7 @@ from portal.models import OutboxEmail, PropertyAgent
 from portal.models.base import utcnow
 from tests.factories import STAFF_PASSWORD, gen_prospect, gen_staff
 from tests.followups_helpers import complete, context, gen_community, gen_tour, messages_of
+from tests.sql_statements import recorded
 
 
 @pytest.fixture
@@ -164,16 +164,8 @@ def test_the_backlog_is_counted_once_per_recount_interval(app, client, auth, rev
     assert "follow-up messages are overdue" in client.get("/staff/").get_data(as_text=True)
     message.status, message.skip_reason = "skipped", "test"
     db.session.commit()
-    queries: list[str] = []
-
-    def note(conn, cursor, statement, *args):
-        queries.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", note)
-    try:
+    with recorded() as queries:
         assert "follow-up messages are overdue" in client.get("/staff/").get_data(as_text=True)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", note)
     assert queries
     assert not [q for q in queries if "count(followup_message.id)" in q]
     app.extensions["followup_backlog"]["until"] = 0.0  # the interval is over

@@ -13,7 +13,8 @@ from portal.models.base import utcnow
 from portal.models.prospect_search import FTS_TABLE, TRGM_INDEX
 from portal.prospects.my_data import erase_prospect
 from portal.prospects.staff_list import ProspectFilters, find_prospects, like_text
-from tests.factories import gen_agent, gen_property, gen_prospect, gen_staff
+from tests.factories import gen_agent, gen_property, gen_prospect
+from tests.prospect_search_helpers import found
 from tests.staff_helpers import gen_tour
 
 PEOPLE = [
@@ -53,22 +54,10 @@ QUERIES = [
 
 
 @pytest.fixture
-def admin(app):
-    staff = gen_staff("admin")
-    db.session.commit()
-    return staff
-
-
-@pytest.fixture
 def people(admin):
     made = [gen_prospect(name=n, email=e, phone=p) for n, e, p in PEOPLE]
     db.session.commit()
     return made
-
-
-def _found(staff, q: str, **kwargs) -> list[str]:
-    page = find_prospects(staff, ProspectFilters(q=q), now=utcnow(), **kwargs)
-    return [row.prospect.email for row in page.rows]
 
 
 def _substring_of_any_field(people, q: str) -> list[str]:
@@ -84,26 +73,26 @@ def _substring_of_any_field(people, q: str) -> list[str]:
 @pytest.mark.parametrize("q", QUERIES)
 def test_the_search_finds_exactly_the_substring_matches(admin, people, q):
     """Every query of three characters or more answers what a plain substring test does."""
-    assert _found(admin, q) == _substring_of_any_field(people, q)
+    assert found(admin, q) == _substring_of_any_field(people, q)
 
 
 def test_case_folds_beyond_ascii(admin, people):
     """Upper-case Ä, Ö and É find the lower-case letters (SQLite's lower() alone would not)."""
-    assert _found(admin, "ÄKÄSLOMPOLO") == ["akas@example.com"]
-    assert _found(admin, "öHMAN") == ["oo_99@example.se"]
-    assert _found(admin, "äkä") == ["akas@example.com"]
+    assert found(admin, "ÄKÄSLOMPOLO") == ["akas@example.com"]
+    assert found(admin, "öHMAN") == ["oo_99@example.se"]
+    assert found(admin, "äkä") == ["akas@example.com"]
 
 
 def test_accents_are_not_folded_away(admin, people):
     """ "jarvi" finds Jarvi Berg, not Järvinen."""
-    assert _found(admin, "jarvi") == ["jb@example.fi"]
+    assert found(admin, "jarvi") == ["jb@example.fi"]
 
 
 def test_like_wildcards_in_the_query_are_literal(admin, people):
     """A % or _ typed into the box is a character, not a wildcard."""
-    assert _found(admin, "o_o") == []
-    assert _found(admin, "oo_9") == ["oo_99@example.se"]
-    assert _found(admin, "e%o") == ["elodie%off@example.fr"]
+    assert found(admin, "o_o") == []
+    assert found(admin, "oo_9") == ["oo_99@example.se"]
+    assert found(admin, "e%o") == ["elodie%off@example.fr"]
 
 
 def test_the_index_follows_renames_erasure_and_deletion(admin, people):
@@ -113,10 +102,10 @@ def test_the_index_follows_renames_erasure_and_deletion(admin, people):
     erase_prospect(second)
     db.session.delete(third)
     db.session.commit()
-    assert _found(admin, "rautio") == [first.email]
-    assert _found(admin, "äkäslompolo") == []
-    assert _found(admin, "jb@example") == []
-    assert _found(admin, "östlund") == []
+    assert found(admin, "rautio") == [first.email]
+    assert found(admin, "äkäslompolo") == []
+    assert found(admin, "jb@example") == []
+    assert found(admin, "östlund") == []
 
 
 def test_a_common_term_pages_by_keyset(admin):
@@ -164,4 +153,4 @@ def test_an_agent_searches_only_the_prospects_they_see(app):
     gen_tour(mine, utcnow(), prospect=seen)
     gen_tour(theirs, utcnow(), prospect=hidden)
     db.session.commit()
-    assert _found(agent, "virtanen") == [seen.email]
+    assert found(agent, "virtanen") == [seen.email]

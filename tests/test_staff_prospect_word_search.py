@@ -17,7 +17,8 @@ from portal.models.base import utcnow
 from portal.models.prospect_word_search import WORDS_INDEX, WORDS_TABLE
 from portal.prospects.my_data import erase_prospect
 from portal.prospects.staff_list import ProspectFilters, find_prospects, word_start
-from tests.factories import STAFF_PASSWORD, gen_prospect, gen_staff
+from tests.factories import STAFF_PASSWORD, gen_prospect
+from tests.prospect_search_helpers import found
 
 PEOPLE = [
     ("John Smith", "jsmith@example.com", "+358 40 123 4567"),
@@ -62,22 +63,10 @@ PUNCTUATION = ["%", "_", '"', "*", "'", ":", "&", "|", "!", "(", "%%", "'&", "@"
 
 
 @pytest.fixture
-def admin(app):
-    staff = gen_staff("admin")
-    db.session.commit()
-    return staff
-
-
-@pytest.fixture
 def people(admin):
     made = [gen_prospect(name=n, email=e, phone=p) for n, e, p in PEOPLE]
     db.session.commit()
     return made
-
-
-def _found(staff, q: str, **kwargs) -> list[str]:
-    page = find_prospects(staff, ProspectFilters(q=q), now=utcnow(), **kwargs)
-    return [row.prospect.email for row in page.rows]
 
 
 def _words(text: str) -> list[str]:
@@ -99,36 +88,36 @@ def _a_word_starts_with_each(people, q: str) -> list[str]:
 @pytest.mark.parametrize("q", WORD_QUERIES + PUNCTUATION)
 def test_a_short_query_finds_exactly_the_word_starts(admin, people, q):
     """Every one- or two-character query answers what the word-start rule says."""
-    assert _found(admin, q) == _a_word_starts_with_each(people, q)
+    assert found(admin, q) == _a_word_starts_with_each(people, q)
 
 
 def test_word_starts_in_name_email_and_phone(admin, people):
     """ "jo" finds John, Jones and jo.k@; "99" a phone and the word after an underscore."""
-    assert _found(admin, "jo") == ["jo.k@example.com", "mary@example.fi", "jsmith@example.com"]
-    assert _found(admin, "99") == ["oo_99@example.se"]
-    assert _found(admin, "ko") == ["elodie%off@example.fr"]
+    assert found(admin, "jo") == ["jo.k@example.com", "mary@example.fi", "jsmith@example.com"]
+    assert found(admin, "99") == ["oo_99@example.se"]
+    assert found(admin, "ko") == ["elodie%off@example.fr"]
 
 
 def test_not_in_the_middle_of_a_word(admin, people):
     """ "mi" is inside Smith and "58" inside +358: neither starts a word."""
-    assert _found(admin, "mi") == []
-    assert _found(admin, "58") == []
-    assert _found(admin, "sm") == ["jsmith@example.com"]
+    assert found(admin, "mi") == []
+    assert found(admin, "58") == []
+    assert found(admin, "sm") == ["jsmith@example.com"]
 
 
 def test_case_folds_beyond_ascii(admin, people):
     """Ä and ä are the same letter; a is not."""
     for q in ("Ää", "ÄÄ", "ää"):
-        assert _found(admin, q) == ["aani@example.se"]
-    assert _found(admin, "ÄB") == _found(admin, "äb") == ["oo_99@example.se"]
-    assert _found(admin, "É") == ["elodie%off@example.fr"]
+        assert found(admin, q) == ["aani@example.se"]
+    assert found(admin, "ÄB") == found(admin, "äb") == ["oo_99@example.se"]
+    assert found(admin, "É") == ["elodie%off@example.fr"]
 
 
 @pytest.mark.parametrize("q", PUNCTUATION)
 def test_punctuation_alone_starts_no_word(admin, people, q):
     """Query syntax of either database typed into the box is harmless: nothing starts a
     word with punctuation, so the list is empty (not an error, not everyone)."""
-    assert _found(admin, q) == []
+    assert found(admin, q) == []
 
 
 @pytest.mark.parametrize("q", PUNCTUATION + ["j'", '"j', "j*", "j:", "j&", "j|", "!j", "(j"])
@@ -153,10 +142,10 @@ def test_the_index_follows_inserts_renames_erasure_and_deletion(admin, people):
     db.session.delete(kim)
     new = gen_prospect(name="Zoe Quist", email="zq@example.org")
     db.session.commit()
-    assert _found(admin, "qu") == [new.email, john.email]
-    assert _found(admin, "zq") == [new.email]
-    assert _found(admin, "jo") == []
-    assert _found(admin, "ma") == []
+    assert found(admin, "qu") == [new.email, john.email]
+    assert found(admin, "zq") == [new.email]
+    assert found(admin, "jo") == []
+    assert found(admin, "ma") == []
 
 
 def test_a_common_prefix_pages_by_keyset(admin):

@@ -9,7 +9,6 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.models import ContactPreference, Favourite, OutboxEmail, PropertyAgent
@@ -17,6 +16,7 @@ from portal.models.base import utcnow
 from portal.prospects.priorities import Priorities, record_priorities
 from portal.prospects.signals import record_signal
 from tests.factories import gen_agent, gen_internet, gen_property, gen_prospect, gen_unit
+from tests.sql_statements import recorded
 from tests.staff_helpers import gen_tour, sign_in_staff
 
 pytestmark = pytest.mark.usefixtures("fixed_clock")
@@ -35,16 +35,8 @@ PROSPECTS_LIST_STATEMENTS = 5
 def statements():
     """The SQL statements run inside the block, on a fresh session (as a new request has)."""
     db.session.remove()
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
+    with recorded() as seen:
         yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _brief_of_a_busy_prospect(homes: int, earlier_tours: int, emails: int):
